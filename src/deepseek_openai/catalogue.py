@@ -1,0 +1,377 @@
+"""The DeepSeek model catalogue: one dated table that answers every capability question.
+
+Every rule this package applies (guards, translations, cost) reads this module instead of
+matching model-name prefixes: peers broke when ``deepseek-flash`` replaced ``deepseek-v4-flash``.
+Each fact carries the :class:`Source` it was copied from, so a reader can tell how fresh it is.
+
+Unknown model names are passed through unchanged and nothing is assumed about them
+(:func:`capability` answers ``None``): DeepSeek adds models, and blocking a new one would be worse
+than letting the server decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Final, Literal
+
+__all__ = [
+    "ALIASES",
+    "CATALOGUE_DATE",
+    "MODELS",
+    "PEAK_HOURS",
+    "RETIRED",
+    "Alias",
+    "Answer",
+    "Feature",
+    "Limits",
+    "ModelInfo",
+    "Prices",
+    "ResolvedModel",
+    "Retired",
+    "Source",
+    "capability",
+    "get_model",
+    "is_peak",
+    "known_model_ids",
+    "prices_at",
+    "resolve_model",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A copy of an official DeepSeek document a fact was taken from."""
+
+    title: str
+    url: str
+    date: dt.date
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.url}, copy of {self.date.isoformat()})"
+
+
+# The documentation copies this catalogue was built from (api-docs.deepseek.com).
+MODELS_PAGE: Final = Source(
+    "DeepSeek API docs: Models & Pricing",
+    "https://api-docs.deepseek.com/quick_start/pricing",
+    dt.date(2026, 9, 11),
+)
+PRICING_PAGE: Final = Source(
+    "DeepSeek API docs: Models & Pricing (prices)",
+    "https://api-docs.deepseek.com/quick_start/pricing",
+    dt.date(2026, 11, 15),
+)
+CHAT_API_PAGE: Final = Source(
+    "DeepSeek API docs: Create Chat Completion",
+    "https://api-docs.deepseek.com/api/create-chat-completion",
+    dt.date(2026, 9, 11),
+)
+REASONING_PAGE: Final = Source(
+    "DeepSeek API docs: Thinking Mode",
+    "https://api-docs.deepseek.com/guides/thinking_mode",
+    dt.date(2026, 9, 11),
+)
+BETA_PAGE: Final = Source(
+    "DeepSeek API docs: Chat Prefix Completion / FIM / strict tools (beta)",
+    "https://api-docs.deepseek.com/guides/chat_prefix_completion",
+    dt.date(2026, 9, 11),
+)
+NEWS_RETIREMENT: Final = Source(
+    "DeepSeek API news: deepseek-chat and deepseek-reasoner retired",
+    "https://api-docs.deepseek.com/news",
+    dt.date(2026, 7, 24),
+)
+ERROR_CODES_PAGE: Final = Source(
+    "DeepSeek API docs: Error Codes",
+    "https://api-docs.deepseek.com/quick_start/error_codes",
+    dt.date(2025, 2, 1),
+)
+
+CATALOGUE_DATE: Final = max(s.date for s in (MODELS_PAGE, PRICING_PAGE, CHAT_API_PAGE, BETA_PAGE))
+"""The newest document this catalogue reflects; messages say "as of" this date."""
+
+
+class Feature(StrEnum):
+    """A capability question the catalogue can answer for a model."""
+
+    THINKING = "thinking"
+    """Thinking (reasoning) mode; on by default on every current model."""
+    NON_THINKING = "non_thinking"
+    """Thinking can be switched off."""
+    JSON_OUTPUT = "json_output"
+    """``response_format={"type": "json_object"}``."""
+    TOOLS = "tools"
+    """Function calling."""
+    TOOLS_WHILE_THINKING = "tools_while_thinking"
+    """Function calling while thinking (since V3.2, 2025-12)."""
+    STRICT_TOOLS = "strict_tools"
+    """``strict: true`` functions (beta base URL only)."""
+    PREFIX_COMPLETION = "prefix_completion"
+    """Chat prefix completion (beta base URL only)."""
+    FIM = "fim"
+    """Fill-in-the-middle ``/completions`` (beta base URL only, non-thinking only)."""
+    VISION = "vision"
+    """Image parts in user messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Token and request limits of one model."""
+
+    context_window: int
+    max_output_tokens: int
+    default_max_tokens: int
+    """Default ``max_tokens`` when thinking is off."""
+    default_max_tokens_thinking: int
+    default_max_tokens_max_effort: int
+    concurrency: int
+    """Concurrent requests per account before 429."""
+    fim_max_tokens: int = 4096
+    max_stop_sequences: int = 16
+    max_top_logprobs: int = 20
+    max_tools: int = 128
+    max_request_bytes: int = 48 * 1024 * 1024
+    source: Source = MODELS_PAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """USD per one million tokens, at peak hours. Off-peak is ``off_peak_factor`` of these."""
+
+    cache_hit_input: Decimal
+    cache_miss_input: Decimal
+    output: Decimal
+    off_peak_factor: Decimal = Decimal("0.5")
+    currency: Literal["USD"] = "USD"
+    source: Source = PRICING_PAGE
+
+    def at(self, *, peak: bool) -> Prices:
+        """These prices in the given window (peak prices are the table's own)."""
+        if peak:
+            return self
+        f = self.off_peak_factor
+        return Prices(
+            self.cache_hit_input * f,
+            self.cache_miss_input * f,
+            self.output * f,
+            off_peak_factor=Decimal(1),
+            source=self.source,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """One model's row: what it is, what it can do, its limits and prices, each dated."""
+
+    id: str
+    display_name: str
+    features: frozenset[Feature]
+    limits: Limits
+    prices: Prices
+    thinking_default: bool = True
+    notes: str = ""
+    source: Source = MODELS_PAGE
+    feature_sources: dict[Feature, Source] = field(default_factory=dict)
+    """Per-feature source where it differs from ``source`` (e.g. beta-only features)."""
+
+    def supports(self, feature: Feature) -> bool:
+        return feature in self.features
+
+    def source_of(self, feature: Feature) -> Source:
+        return self.feature_sources.get(feature, self.source)
+
+
+_BETA_FEATURES: Final = {
+    Feature.STRICT_TOOLS: BETA_PAGE,
+    Feature.PREFIX_COMPLETION: BETA_PAGE,
+    Feature.FIM: BETA_PAGE,
+}
+_COMMON_FEATURES: Final = frozenset(
+    {
+        Feature.THINKING,
+        Feature.NON_THINKING,
+        Feature.JSON_OUTPUT,
+        Feature.TOOLS,
+        Feature.TOOLS_WHILE_THINKING,
+        Feature.STRICT_TOOLS,
+        Feature.PREFIX_COMPLETION,
+        Feature.FIM,
+    }
+)
+
+MODELS: Final[dict[str, ModelInfo]] = {
+    "deepseek-flash": ModelInfo(
+        id="deepseek-flash",
+        display_name="DeepSeek-V4.1-Flash",
+        features=_COMMON_FEATURES | {Feature.VISION},
+        limits=Limits(
+            context_window=1_048_576,
+            max_output_tokens=393_216,
+            default_max_tokens=8_192,
+            default_max_tokens_thinking=65_536,
+            default_max_tokens_max_effort=131_072,
+            concurrency=2_500,
+        ),
+        prices=Prices(Decimal("0.006"), Decimal("0.30"), Decimal("1.20")),
+        notes="Canonical id since 2026-09-10. Vision input. FIM only without thinking.",
+        feature_sources=dict(_BETA_FEATURES),
+    ),
+    "deepseek-v4-pro": ModelInfo(
+        id="deepseek-v4-pro",
+        display_name="DeepSeek-V4-Pro-0813",
+        # No vision: image parts get a 400 from the server.
+        features=_COMMON_FEATURES,
+        limits=Limits(
+            context_window=1_048_576,
+            max_output_tokens=393_216,
+            default_max_tokens=8_192,
+            default_max_tokens_thinking=65_536,
+            default_max_tokens_max_effort=131_072,
+            concurrency=500,
+        ),
+        prices=Prices(Decimal("0.044"), Decimal("1.32"), Decimal("3.96")),
+        notes="No vision input. FIM only without thinking.",
+        feature_sources=dict(_BETA_FEATURES),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A still-accepted name served by another model at that model's prices."""
+
+    name: str
+    target: str
+    source: Source = MODELS_PAGE
+    note: str = "still accepted; no end date announced"
+
+
+@dataclass(frozen=True, slots=True)
+class Retired:
+    """A name the API no longer accepts (400), and what it used to mean."""
+
+    name: str
+    replacement: str
+    thinking: bool
+    retired_on: dt.datetime
+    source: Source = NEWS_RETIREMENT
+
+
+ALIASES: Final[dict[str, Alias]] = {
+    "deepseek-v4-flash": Alias("deepseek-v4-flash", "deepseek-flash"),
+    "deepseek-v4-flash-vision-exp": Alias("deepseek-v4-flash-vision-exp", "deepseek-flash"),
+}
+
+_RETIRED_AT: Final = dt.datetime(2026, 7, 24, 15, 59, tzinfo=dt.UTC)
+RETIRED: Final[dict[str, Retired]] = {
+    # Aliases of V4-Flash non-thinking / thinking from 2026-04-24, switched off 2026-07-24 15:59 UTC.
+    "deepseek-chat": Retired("deepseek-chat", "deepseek-flash", thinking=False, retired_on=_RETIRED_AT),
+    "deepseek-reasoner": Retired(
+        "deepseek-reasoner", "deepseek-flash", thinking=True, retired_on=_RETIRED_AT
+    ),
+}
+
+PEAK_HOURS: Final = ((1, 4), (6, 10))
+"""Peak-price windows in UTC hours [start, end), Monday to Friday (pricing page, 2026-11-15).
+
+DeepSeek also excludes Chinese public holidays; that calendar is published yearly and is not
+shipped here, so pass ``holidays=`` to :func:`is_peak` for exact figures (without it, a holiday
+weekday is priced as peak: an overestimate, never an underestimate).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedModel:
+    """What a model name means today."""
+
+    requested: str
+    id: str
+    """The canonical id to reason about (the requested name when unknown)."""
+    status: Literal["current", "alias", "retired", "unknown"]
+    thinking: bool | None
+    """The thinking mode the name implies (retired names only), else ``None``."""
+    warn: bool
+    """True when the caller should be told the name is retired."""
+    info: ModelInfo | None
+    message: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.info is not None
+
+
+def resolve_model(name: str) -> ResolvedModel:
+    """Resolve a requested model name to its canonical id and the thinking mode it implies."""
+    info = MODELS.get(name)
+    if info is not None:
+        return ResolvedModel(name, name, "current", None, False, info)
+    alias = ALIASES.get(name)
+    if alias is not None:
+        return ResolvedModel(name, alias.target, "alias", None, False, MODELS[alias.target])
+    retired = RETIRED.get(name)
+    if retired is not None:
+        mode = "on" if retired.thinking else "off"
+        message = (
+            f"The model name {name!r} was retired on {retired.retired_on:%Y-%m-%d %H:%M} UTC and the API now "
+            f"answers 400 ({retired.source}). It meant {retired.replacement!r} with thinking {mode}: use "
+            f"model={retired.replacement!r}"
+            + (", thinking=False" if not retired.thinking else "")
+            + " instead."
+        )
+        return ResolvedModel(
+            name, retired.replacement, "retired", retired.thinking, True, MODELS[retired.replacement], message
+        )
+    return ResolvedModel(name, name, "unknown", None, False, None)
+
+
+def get_model(name: str) -> ModelInfo | None:
+    """The catalogue row for a name (current id or alias), or ``None``."""
+    return resolve_model(name).info if name not in RETIRED else None
+
+
+def known_model_ids() -> tuple[str, ...]:
+    """The canonical ids ``GET /models`` lists today."""
+    return tuple(MODELS)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A capability answer with its source; ``value`` is ``None`` when the model is unknown."""
+
+    model: str
+    feature: Feature
+    value: bool | None
+    source: Source | None
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+def capability(model: str, feature: Feature | str) -> Answer:
+    """Does ``model`` support ``feature``? Unknown models answer ``None`` (no assumption)."""
+    feat = Feature(feature)
+    resolved = resolve_model(model)
+    if resolved.info is None:
+        return Answer(model, feat, None, None)
+    return Answer(model, feat, resolved.info.supports(feat), resolved.info.source_of(feat))
+
+
+def is_peak(at: dt.datetime, *, holidays: frozenset[dt.date] | set[dt.date] = frozenset()) -> bool:
+    """Whether DeepSeek's peak prices apply at ``at`` (naive datetimes are taken as UTC)."""
+    utc = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+    if utc.weekday() >= 5 or utc.date() in holidays:
+        return False
+    return any(start <= utc.hour < end for start, end in PEAK_HOURS)
+
+
+def prices_at(
+    model: str, at: dt.datetime, *, holidays: frozenset[dt.date] | set[dt.date] = frozenset()
+) -> Prices | None:
+    """The prices for ``model`` at ``at``, or ``None`` for an unknown model."""
+    info = resolve_model(model).info
+    if info is None:
+        return None
+    return info.prices.at(peak=is_peak(at, holidays=holidays))

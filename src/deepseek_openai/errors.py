@@ -1,0 +1,472 @@
+"""DeepSeek's errors as typed exceptions that still are the openai ones.
+
+Every class below also subclasses the class openai would have raised, so existing
+``except openai.RateLimitError`` code keeps working, while new code can catch the DeepSeek
+meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryable`` and
+``trace_id``. The tree (openai's classes in brackets)::
+
+    openai.OpenAIError
+    └── DeepSeekError
+        ├── ConfigurationError                 [ValueError]   bad settings, missing key, insecure URL
+        ├── DeepSeekRequestError               [ValueError]   refused before the network (guards)
+        ├── UnsupportedFeatureError            [NotImplementedError]  no such DeepSeek endpoint/feature
+        └── DeepSeekAPIError                   [openai.APIError]
+            ├── DeepSeekStreamError                            an SSE error event inside a stream
+            ├── MalformedResponseError         [openai.APIResponseValidationError]
+            ├── DeepSeekConnectionError        [openai.APIConnectionError]
+            │   ├── DeepSeekTimeoutError       [openai.APITimeoutError]
+            │   └── IncompleteStreamError                      stream ended without ``[DONE]``
+            └── DeepSeekStatusError            [openai.APIStatusError]  any other status
+                ├── InvalidFormatError         [openai.BadRequestError]            400
+                │   ├── ReasoningContentRequiredError
+                │   ├── ThinkingToolChoiceError
+                │   ├── BetaRequiredError
+                │   ├── ModelNotFoundError
+                │   ├── ContextLengthExceededError
+                │   └── ResponseFormatUnavailableError
+                ├── AuthenticationError        [openai.AuthenticationError]        401
+                ├── InsufficientBalanceError                                       402
+                ├── PermissionDeniedError      [openai.PermissionDeniedError]      403
+                ├── NotFoundError              [openai.NotFoundError]              404
+                ├── ConflictError              [openai.ConflictError]              409
+                ├── InvalidParametersError     [openai.UnprocessableEntityError]   422
+                ├── RateLimitError             [openai.RateLimitError]             429
+                └── ServerError                [openai.InternalServerError]        500 (and other 5xx)
+                    └── ServerOverloadedError                                      503
+
+Warnings: ``DeepSeekCompatibilityWarning`` (guard_mode="warn") and ``DeprecationWarning`` (a
+retired model name was translated).
+
+Causes and remedies come from DeepSeek's error-code page; the server's own message, the HTTP
+status and the ``x-ds-trace-id`` header are part of every message. The API key never is:
+:func:`redact` scrubs it from anything the server echoes back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import httpx2
+import openai
+
+from .catalogue import Source
+
+__all__ = [
+    "AuthenticationError",
+    "BetaRequiredError",
+    "ConfigurationError",
+    "ConflictError",
+    "ContextLengthExceededError",
+    "DeepSeekAPIError",
+    "DeepSeekCompatibilityWarning",
+    "DeepSeekConnectionError",
+    "DeepSeekError",
+    "DeepSeekRequestError",
+    "DeepSeekStatusError",
+    "DeepSeekStreamError",
+    "DeepSeekTimeoutError",
+    "IncompleteStreamError",
+    "InsufficientBalanceError",
+    "InvalidFormatError",
+    "InvalidParametersError",
+    "MalformedResponseError",
+    "ModelNotFoundError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReasoningContentRequiredError",
+    "ResponseFormatUnavailableError",
+    "ServerError",
+    "ServerOverloadedError",
+    "ThinkingToolChoiceError",
+    "UnsupportedFeatureError",
+    "make_status_error",
+    "redact",
+]
+
+TRACE_HEADER = "x-ds-trace-id"
+
+
+def redact(text: str, secret: str | None) -> str:
+    """Replace every occurrence of ``secret`` in ``text`` with a masked form."""
+    if secret and len(secret) >= 4 and secret in text:
+        return text.replace(secret, "****" + secret[-4:] if len(secret) > 12 else "****")
+    return text
+
+
+def mask_key(key: str | None) -> str:
+    """The masked form DeepSeek itself uses in messages: ``****abcd``."""
+    if not key:
+        return "<none>"
+    return "****" + key[-4:] if len(key) > 12 else "****"
+
+
+class DeepSeekError(openai.OpenAIError):
+    """Base class of every exception this package raises."""
+
+
+class DeepSeekCompatibilityWarning(UserWarning):
+    """A request DeepSeek would reject or ignore was sent anyway (guard_mode='warn')."""
+
+
+class ConfigurationError(DeepSeekError, ValueError):
+    """The client cannot be built as asked: missing key, bad setting, unsafe base URL."""
+
+
+class _Explained(DeepSeekError):
+    """An error raised before the network that says what, why (with its source) and the fix."""
+
+    what: str
+    why: str
+    fix: str
+    source: Source | None
+    param: str | None
+
+    def __init__(
+        self, what: str, *, why: str, fix: str, source: Source | None = None, param: str | None = None
+    ) -> None:
+        self.what, self.why, self.fix, self.source, self.param = what, why, fix, source, param
+        dated = f" ({source.title}, {source.date.isoformat()})" if source else ""
+        super().__init__(f"{what}. Why: {why}{dated}. Fix: {fix}")
+
+
+class DeepSeekRequestError(_Explained, ValueError):
+    """A request DeepSeek would reject or silently mishandle, refused before it is sent."""
+
+
+class UnsupportedFeatureError(_Explained, NotImplementedError):
+    """A feature or endpoint DeepSeek does not have, refused before any request is sent."""
+
+
+# --------------------------------------------------------------------------------------------
+# Errors from the API
+
+
+class DeepSeekAPIError(DeepSeekError, openai.APIError):
+    """An error that involved a request to the API."""
+
+    retryable: bool = False
+    """Whether sending the same request again can succeed."""
+    trace_id: str | None = None
+    """DeepSeek's ``x-ds-trace-id``, to quote when contacting support."""
+
+
+class DeepSeekStreamError(DeepSeekAPIError):
+    """An ``error`` event arrived inside a stream; the answer so far is incomplete."""
+
+    def __init__(
+        self, message: str, request: httpx2.Request, *, body: object | None, secret: str | None
+    ) -> None:
+        server = redact(message, secret)
+        text = (
+            f"DeepSeek reported an error in the middle of the stream: {server}. "
+            "The partial answer is incomplete; send the request again."
+        )
+        openai.APIError.__init__(self, text, request, body=body)
+        self.server_message = server
+        self.retryable = True
+
+
+class MalformedResponseError(DeepSeekAPIError, openai.APIResponseValidationError):
+    """The server answered with something that is not the JSON it should be."""
+
+    def __init__(self, response: httpx2.Response, body: object | None, *, detail: str) -> None:
+        message = (
+            f"DeepSeek answered HTTP {response.status_code} with a body that could not be read ({detail}). "
+            "This is a server or proxy fault; retrying may help."
+        )
+        openai.APIResponseValidationError.__init__(self, response, body, message=message)
+        self.trace_id = response.headers.get(TRACE_HEADER)
+        self.retryable = True
+
+
+class DeepSeekConnectionError(DeepSeekAPIError, openai.APIConnectionError):
+    """The connection failed or dropped, before a response or in the middle of a stream."""
+
+    def __init__(self, *, message: str = "Connection error.", request: httpx2.Request) -> None:
+        host = request.url.host
+        text = (
+            f"{message} Could not complete the exchange with {host}. "
+            "Check the network and base_url; openai retries this automatically (max_retries)."
+        )
+        openai.APIError.__init__(self, text, request, body=None)
+        self.retryable = True
+
+
+class DeepSeekTimeoutError(DeepSeekConnectionError, openai.APITimeoutError):
+    """No answer within the timeout (long reasoning can take minutes: raise ``timeout``)."""
+
+    def __init__(self, request: httpx2.Request) -> None:
+        text = (
+            f"Request to {request.url.host} timed out. Long reasoning can take minutes: pass a larger "
+            "timeout= (the openai default is 600 s) or stream the answer."
+        )
+        openai.APIError.__init__(self, text, request, body=None)
+        self.retryable = True
+
+
+class IncompleteStreamError(DeepSeekConnectionError):
+    """The stream ended without ``data: [DONE]``: the answer is incomplete."""
+
+    def __init__(self, *, request: httpx2.Request, detail: str) -> None:
+        text = (
+            f"The DeepSeek stream from {request.url.host} ended without 'data: [DONE]' ({detail}); "
+            "the answer is incomplete. Send the request again."
+        )
+        openai.APIError.__init__(self, text, request, body=None)
+        self.retryable = True
+
+
+# --------------------------------------------------------------------------------------------
+# Status errors
+
+
+class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
+    """The API answered with an error status. Message = title, server text, cause, remedy, trace id."""
+
+    title: ClassVar[str] = "Error"
+    cause: ClassVar[str] = "The server rejected the request."
+    remedy: ClassVar[str] = "Read the server's message above and fix the request."
+    retryable_status: ClassVar[bool] = False
+
+    server_message: str | None
+
+    def __init__(self, message: str, *, response: httpx2.Response, body: object | None) -> None:
+        openai.APIStatusError.__init__(self, message, response=response, body=body)
+        self.trace_id = response.headers.get(TRACE_HEADER)
+        if self.request_id is None:
+            self.request_id = self.trace_id
+        self.retryable = self.retryable_status
+
+    @classmethod
+    def build(
+        cls, *, response: httpx2.Response, body: object | None, secret: str | None
+    ) -> DeepSeekStatusError:
+        """Build the message from the server's text plus DeepSeek's documented cause and remedy."""
+        server = _server_message(body, response)
+        server = redact(server, secret) if server else None
+        if isinstance(body, Mapping) and secret:
+            body = _redact_mapping(body, secret)
+        elif isinstance(body, str):
+            body = redact(body, secret)
+        parts = [f"DeepSeek {response.status_code} {cls.title}"]
+        parts.append(f": {server}" if server else ".")
+        text = "".join(parts) + f" Cause: {cls.cause} Fix: {cls._fix(server)}"
+        text += " Retrying can help." if cls.retryable_status else " Retrying will not help."
+        trace = response.headers.get(TRACE_HEADER)
+        if trace:
+            text += f" (x-ds-trace-id: {trace})"
+        err = cls(text, response=response, body=body)
+        err.server_message = server
+        return err
+
+    @classmethod
+    def _fix(cls, server: str | None) -> str:
+        return cls.remedy
+
+
+class InvalidFormatError(DeepSeekStatusError, openai.BadRequestError):
+    title = "Invalid Format"
+    cause = "The request body is malformed or asks for something the API does not accept."
+    remedy = "Change the request as the server's message says."
+
+
+class ReasoningContentRequiredError(InvalidFormatError):
+    """Tools are present and an earlier assistant turn lost its ``reasoning_content``."""
+
+    title = "Invalid Format (reasoning_content missing)"
+    cause = (
+        "When a request carries tools, every earlier assistant turn's reasoning_content must be sent "
+        "back (rule of 2026-09-11; the 2025 rule was the opposite)."
+    )
+    remedy = (
+        "Append assistant turns with deepseek_openai.to_message(response) so reasoning_content is kept, "
+        "or leave the client's history_policy at 'backfill'."
+    )
+
+
+class ThinkingToolChoiceError(InvalidFormatError):
+    """``tool_choice`` required / named is refused while thinking."""
+
+    title = "Invalid Format (tool_choice in thinking mode)"
+    cause = "Thinking mode accepts only tool_choice 'auto' or 'none'."
+    remedy = "Use tool_choice='auto', or turn thinking off for this call (thinking=False)."
+
+
+class BetaRequiredError(InvalidFormatError):
+    """Prefix completion, FIM or strict tools were sent outside the beta base URL."""
+
+    title = "Invalid Format (beta feature)"
+    cause = "Chat prefix completion, FIM and strict tools exist only on the beta base URL."
+    remedy = (
+        "Use get_client(beta=True) or client.beta, or the helpers prefix_complete() / fim_complete(), "
+        "which always use https://api.deepseek.com/beta."
+    )
+
+
+class ModelNotFoundError(InvalidFormatError):
+    """The model name is unknown or retired."""
+
+    title = "Invalid Format (model)"
+    cause = (
+        "The model name is unknown or retired: deepseek-chat and deepseek-reasoner were switched off on "
+        "2026-07-24."
+    )
+    remedy = (
+        "Use 'deepseek-flash' or 'deepseek-v4-pro' (deepseek-chat -> deepseek-flash with thinking=False; "
+        "deepseek-reasoner -> deepseek-flash)."
+    )
+
+
+class ContextLengthExceededError(InvalidFormatError):
+    """Messages plus ``max_tokens`` exceed the context window."""
+
+    title = "Invalid Format (context length)"
+    cause = "The messages plus max_tokens exceed the model's context window."
+    remedy = "Shorten or summarise the history, or lower max_tokens."
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """The numbers in the server's message: ``maximum``, ``requested``, ``messages``, ``completion``."""
+        nums = [int(n) for n in re.findall(r"\d+", self.server_message or "")]
+        keys = ("maximum", "requested", "messages", "completion")
+        return dict(zip(keys, nums, strict=False))
+
+
+class ResponseFormatUnavailableError(InvalidFormatError):
+    """``response_format`` ``json_schema`` is not available."""
+
+    title = "Invalid Format (response_format)"
+    cause = "DeepSeek has no json_schema structured output."
+    remedy = (
+        "Use response_format={'type': 'json_object'} and show the JSON shape in the prompt "
+        "(deepseek_openai.json_complete), or strict function tools on the beta URL."
+    )
+
+
+class AuthenticationError(DeepSeekStatusError, openai.AuthenticationError):
+    title = "Authentication Fails"
+    cause = "The API key is wrong, revoked or missing."
+    remedy = "Check DEEPSEEK_API_KEY (keys are made at https://platform.deepseek.com/api_keys)."
+
+
+class InsufficientBalanceError(DeepSeekStatusError):
+    title = "Insufficient Balance"
+    cause = "The account has run out of balance."
+    remedy = "Top up at https://platform.deepseek.com/top_up, then check with get_balance()."
+
+
+class PermissionDeniedError(DeepSeekStatusError, openai.PermissionDeniedError):
+    title = "Permission Denied"
+
+
+class NotFoundError(DeepSeekStatusError, openai.NotFoundError):
+    title = "Not Found"
+    cause = "DeepSeek has no such endpoint at this base URL."
+    remedy = (
+        "Check base_url (https://api.deepseek.com, or https://api.deepseek.com/beta for FIM and prefix "
+        "completion)."
+    )
+
+
+class ConflictError(DeepSeekStatusError, openai.ConflictError):
+    title = "Conflict"
+    remedy = "Retry after a brief wait; openai retries 409 automatically."
+    retryable_status = True
+
+
+class InvalidParametersError(DeepSeekStatusError, openai.UnprocessableEntityError):
+    title = "Invalid Parameters"
+    cause = "A parameter value is out of range or of the wrong kind."
+    remedy = "Change the parameter the server's message names."
+
+
+class RateLimitError(DeepSeekStatusError, openai.RateLimitError):
+    title = "Rate Limit Reached"
+    cause = (
+        "Too many concurrent requests for the account (or for one user_id); a low balance lowers the limit."
+    )
+    remedy = "Send fewer requests at once and back off; openai retries 429 automatically (max_retries)."
+    retryable_status = True
+
+
+class ServerError(DeepSeekStatusError, openai.InternalServerError):
+    title = "Server Error"
+    cause = "The server had an internal fault."
+    remedy = "Retry after a brief wait; openai retries this automatically (max_retries)."
+    retryable_status = True
+
+
+class ServerOverloadedError(ServerError):
+    title = "Server Overloaded"
+    cause = "The server is overloaded by high traffic."
+    remedy = "Retry after a brief wait; openai retries this automatically (max_retries)."
+
+
+_BY_STATUS: dict[int, type[DeepSeekStatusError]] = {
+    400: InvalidFormatError,
+    401: AuthenticationError,
+    402: InsufficientBalanceError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: InvalidParametersError,
+    429: RateLimitError,
+    500: ServerError,
+    503: ServerOverloadedError,
+}
+
+# Known 400 messages (as the live API words them), most specific first.
+_KNOWN_400: tuple[tuple[re.Pattern[str], type[InvalidFormatError]], ...] = (
+    (re.compile(r"reasoning_content.*must be passed back", re.I), ReasoningContentRequiredError),
+    (re.compile(r"does not support this tool_choice", re.I), ThinkingToolChoiceError),
+    (re.compile(r"only available when using beta", re.I), BetaRequiredError),
+    (re.compile(r"supported API model names|model not exist", re.I), ModelNotFoundError),
+    (re.compile(r"maximum context length", re.I), ContextLengthExceededError),
+    (re.compile(r"response_format type is unavailable", re.I), ResponseFormatUnavailableError),
+)
+
+
+def error_class_for(status: int, server_message: str | None) -> type[DeepSeekStatusError]:
+    """The DeepSeek class for a status code and the server's message (a pure function)."""
+    if status == 400 and server_message:
+        for pattern, klass in _KNOWN_400:
+            if pattern.search(server_message):
+                return klass
+    cls = _BY_STATUS.get(status)
+    if cls is not None:
+        return cls
+    return ServerError if status >= 500 else DeepSeekStatusError
+
+
+def make_status_error(*, body: object, response: httpx2.Response, secret: str | None) -> DeepSeekStatusError:
+    """Translate an error response into its DeepSeek exception (used by the client's openai seam)."""
+    data = body.get("error", body) if isinstance(body, Mapping) else body
+    cls = error_class_for(response.status_code, _server_message(data, response))
+    return cls.build(response=response, body=data, secret=secret)
+
+
+def _server_message(body: object, response: httpx2.Response) -> str | None:
+    if isinstance(body, Mapping):
+        msg = body.get("message")
+        if isinstance(msg, str) and msg.strip():
+            return msg.strip()
+        return None
+    if isinstance(body, str) and body.strip():
+        text = body.strip()
+        return text if len(text) <= 500 else text[:500] + "..."
+    return None
+
+
+def _redact_mapping(body: Mapping[Any, Any], secret: str) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for k, v in body.items():
+        if isinstance(v, str):
+            out[k] = redact(v, secret)
+        elif isinstance(v, Mapping):
+            out[k] = _redact_mapping(v, secret)
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,183 @@
+"""Settings from arguments and ``DEEPSEEK_*`` environment variables (pydantic-settings).
+
+Precedence: constructor arguments, then the environment, then the defaults. No ``.env`` file is
+read unless the caller passes ``_env_file=...``: a library must not pick up whatever file sits in
+the current directory. Nothing is ever read from OpenAI's own variables (``OPENAI_API_KEY``, ...).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_BETA_BASE_URL",
+    "DeepSeekSettings",
+    "Effort",
+    "GuardMode",
+    "HistoryPolicy",
+    "RetiredModelPolicy",
+    "derive_beta_url",
+]
+
+DEFAULT_BASE_URL = "https://api.deepseek.com"
+DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
+
+GuardMode = Literal["strict", "warn", "off"]
+HistoryPolicy = Literal["backfill", "error", "off"]
+RetiredModelPolicy = Literal["translate", "error"]
+Effort = Literal["none", "low", "high", "max", "minimal", "medium", "xhigh", "ultra"]
+
+_ENV_PREFIX = "DEEPSEEK_"
+
+
+class DeepSeekSettings(BaseSettings):
+    """Everything the client needs; each field can come from ``DEEPSEEK_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=_ENV_PREFIX,
+        env_file=None,
+        extra="forbid",
+        populate_by_name=True,
+        validate_default=True,
+        frozen=True,
+    )
+
+    api_key: SecretStr | None = Field(
+        default=None, description="DeepSeek API key (DEEPSEEK_API_KEY). Never logged or printed."
+    )
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL,
+        # Peers use both names; DEEPSEEK_BASE_URL wins when both are set.
+        validation_alias=AliasChoices("DEEPSEEK_BASE_URL", "DEEPSEEK_API_BASE"),
+        description="API base URL (DEEPSEEK_BASE_URL or DEEPSEEK_API_BASE).",
+    )
+    beta_base_url: str | None = Field(
+        default=None,
+        description="Beta base URL for prefix completion, FIM and strict tools. Defaults to "
+        "<base_url>/beta, so a proxy or the emulator gets its own beta path.",
+    )
+    timeout: float | None = Field(
+        default=None, gt=0, description="Request timeout in seconds (None: openai's default, 600 s)."
+    )
+    max_retries: int = Field(default=2, ge=0, description="Retries for 429, 5xx and connection errors.")
+    model: str = Field(default="deepseek-flash", min_length=1, description="Default model for helpers.")
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="Allow a plain http:// base_url to a non-loopback host (the key would travel in clear).",
+    )
+    # Policies of the request pipeline.
+    thinking: bool | None = Field(
+        default=None,
+        description="Default thinking mode for requests that do not set it (None: server default, on).",
+    )
+    reasoning_effort: Effort | None = Field(
+        default=None, description="Default reasoning effort: none, low, high (server default) or max."
+    )
+    history_policy: HistoryPolicy = Field(
+        default="backfill",
+        description="reasoning_content round trip for tools while thinking: backfill, error or off.",
+    )
+    guard_mode: GuardMode = Field(
+        default="strict", description="What to do with requests DeepSeek would reject: strict, warn or off."
+    )
+    retired_model_policy: RetiredModelPolicy = Field(
+        default="translate",
+        description="deepseek-chat / deepseek-reasoner: translate to deepseek-flash (warning) or error.",
+    )
+    allow_tools: bool = Field(
+        default=True,
+        description="Set false to refuse every tool (the 2025 behaviour, when DeepSeek had none).",
+    )
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise ConfigurationError(_describe(exc, values)) from None
+
+    @field_validator("base_url", "beta_base_url")
+    @classmethod
+    def _url_has_scheme(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for a local server)")
+        return value.rstrip("/")
+
+    def updated(self, **changes: Any) -> DeepSeekSettings:
+        """A validated copy with ``changes`` applied; the environment is not read again."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(changes)
+        try:
+            return type(self).model_validate(values)
+        except ValidationError as exc:
+            raise ConfigurationError(_describe(exc, changes)) from None
+
+    @property
+    def resolved_beta_base_url(self) -> str:
+        """The beta URL: explicit, or derived from ``base_url``."""
+        return self.beta_base_url or derive_beta_url(self.base_url)
+
+    def env_name(self, field: str) -> str:
+        """The environment variable a field is read from."""
+        return env_name(field)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            # SecretStr already hides the key; this keeps it out of repr even if the type changes.
+            yield name, ("**********" if name == "api_key" and value is not None else value)
+
+
+def derive_beta_url(base_url: str) -> str:
+    """``https://host[/v1]`` -> ``https://host/beta`` (``/v1`` is an alias of the root)."""
+    base = base_url.rstrip("/")
+    if base.endswith("/beta"):
+        return base
+    if base.endswith("/v1"):
+        base = base[: -len("/v1")]
+    return base + "/beta"
+
+
+def env_name(field: str) -> str:
+    if field == "base_url":
+        return "DEEPSEEK_BASE_URL"
+    return _ENV_PREFIX + field.upper()
+
+
+def _describe(exc: ValidationError, values: dict[str, Any]) -> str:
+    """Say which argument or environment variable is wrong, why, and how to fix it (never the key)."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        if error["type"] == "extra_forbidden":
+            known = ", ".join(sorted(DeepSeekSettings.model_fields))
+            lines.append(f"unknown setting {field!r}; known settings: {known}")
+            continue
+        if field in values or field.lower() in values:
+            raw = values.get(field, values.get(field.lower()))
+            origin = f"argument {field}" + ("" if field == "api_key" else f"={raw!r}")
+        else:
+            name = _env_source(field)
+            raw = os.environ.get(name)
+            origin = f"environment variable {name}" + ("" if field == "api_key" else f"={raw!r}")
+        description = (
+            DeepSeekSettings.model_fields[field].description if field in DeepSeekSettings.model_fields else ""
+        )
+        lines.append(f"{origin}: {error['msg']}. Expected: {description}")
+    return "Invalid DeepSeek settings: " + "; ".join(lines)
+
+
+def _env_source(field: str) -> str:
+    if field in ("base_url", "DEEPSEEK_BASE_URL", "DEEPSEEK_API_BASE"):
+        if "DEEPSEEK_BASE_URL" in os.environ or "DEEPSEEK_API_BASE" not in os.environ:
+            return "DEEPSEEK_BASE_URL"
+        return "DEEPSEEK_API_BASE"
+    return env_name(field)

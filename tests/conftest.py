@@ -1,0 +1,133 @@
+"""Shared fixtures: an in-process DeepSeek stand-in on httpx2.MockTransport.
+
+HTTP behaviour that needs a real server is tested against the emulator
+(``deepseek_openai.testing``); these fixtures cover the client seams with exact control over
+every byte the "server" sends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+import pytest
+
+KEY = "sk-canary-0123456789abcdef0123456789"
+"""A canary key: tests assert it never appears anywhere."""
+
+OPENAI_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+    "OPENAI_CUSTOM_HEADERS",
+    "OPENAI_ADMIN_KEY",
+    "OPENAI_WEBHOOK_SECRET",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without DeepSeek or OpenAI variables from the developer's shell."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("DEEPSEEK_") or name in OPENAI_ENV:
+            monkeypatch.delenv(name, raising=False)
+
+
+def completion_body(content: str = "Hello", reasoning: str | None = "Thinking...", **extra: Any) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if reasoning is not None:
+        message["reasoning_content"] = reasoning
+    body: dict[str, Any] = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1764000000,
+        "model": "deepseek-flash",
+        "system_fingerprint": "fp_1",
+        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None, "message": message}],
+        "usage": {
+            "prompt_tokens": 10,
+            "completion_tokens": 5,
+            "total_tokens": 15,
+            "prompt_cache_hit_tokens": 4,
+            "prompt_cache_miss_tokens": 6,
+        },
+    }
+    body.update(extra)
+    return body
+
+
+def sse(*events: dict[str, Any] | str, done: bool = True) -> bytes:
+    """An SSE body from chunks (dicts are JSON-encoded, strings sent as raw lines)."""
+    lines = []
+    for event in events:
+        if isinstance(event, str):
+            lines.append(event + "\n\n")
+        else:
+            lines.append("data: " + json.dumps(event) + "\n\n")
+    if done:
+        lines.append("data: [DONE]\n\n")
+    return "".join(lines).encode()
+
+
+def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+    body = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1764000000,
+        "model": "deepseek-flash",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+    }
+    body.update(extra)
+    return body
+
+
+@dataclass
+class Recorder:
+    """Records requests and answers each one with the next queued handler (or a default)."""
+
+    requests: list[httpx2.Request] = field(default_factory=list)
+    queue: list[Callable[[httpx2.Request], httpx2.Response]] = field(default_factory=list)
+    default: Callable[[httpx2.Request], httpx2.Response] = field(
+        default=lambda req: httpx2.Response(200, json=completion_body())
+    )
+
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()
+        self.requests.append(request)
+        answer = self.queue.pop(0) if self.queue else self.default
+        return answer(request)
+
+    def reply(self, status: int = 200, **kwargs: Any) -> None:
+        self.queue.append(lambda req: httpx2.Response(status, **kwargs))
+
+    @property
+    def last(self) -> httpx2.Request:
+        return self.requests[-1]
+
+    def last_json(self) -> Any:
+        return json.loads(self.last.content)
+
+    def transport(self) -> httpx2.MockTransport:
+        return httpx2.MockTransport(self.handler)
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    yield Recorder()
+
+
+@pytest.fixture
+def http_client(recorder: Recorder) -> Iterator[httpx2.Client]:
+    with httpx2.Client(transport=recorder.transport()) as client:
+        yield client
+
+
+@pytest.fixture
+def async_http_client(recorder: Recorder) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(transport=recorder.transport())
