@@ -1,0 +1,627 @@
+"""The emulator's ASGI application: DeepSeek's HTTP surface on Starlette routing.
+
+Endpoints are raw ASGI callables behind a Starlette :class:`~starlette.routing.Router`, because fault
+injection needs byte-level control (headers first and then a stall, a stream cut without ``[DONE]``,
+a dropped TCP connection) that ``Response`` objects do not give. Per request, in order: read the body
+(413 over the limit), record it, check the key (401), apply the next matching fault, then validate
+(400/422), check the balance (402) and the concurrency limit (429), and answer.
+
+All mutable state lives in :class:`EmulatorState`, guarded by one lock, so the test thread can script
+and inspect while the server thread answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from starlette.routing import BaseRoute, Route, Router
+
+from ._errors import (
+    MIB,
+    ApiError,
+    auth_failed,
+    context_too_long,
+    fim_not_found,
+    insufficient_balance,
+    not_found,
+    payload_too_large,
+    status_error,
+)
+from ._faults import Fault, ScriptedReply, ScriptQueue, route_matches
+from ._models import ACCEPTED_MODELS, CANONICAL_MODELS, CONTEXT_LENGTH, MODELS, is_peak, price_usd
+from ._replies import (
+    Reply,
+    build_chat_reply,
+    build_fim_reply,
+    chat_body,
+    chat_events,
+    fim_body,
+    fim_events,
+)
+from ._tokens import PrefixCache, chat_prompt_tokens, fim_prompt_tokens
+from ._validation import ChatRequest, FimRequest, parse_chat, parse_fim
+
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_BALANCE", "EmulatorApp", "EmulatorState", "RecordedRequest"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+#: The key the emulator accepts when it is given none (it guards nothing: it only has to be stable).
+DEFAULT_API_KEY = "sk-emulator-0000000000000000deepseek"
+#: Every key's starting balance, in USD (``set_balance`` changes it).
+DEFAULT_BALANCE = Decimal("100.00")
+MAX_BODY_BYTES = 48 * MIB
+_SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "proxy-authorization")
+_RAW_SEND = "deepseek_emulator.raw_send"
+
+
+def mask_secret(value: str) -> str:
+    """``Bearer sk-...abcd`` -> ``Bearer ****abcd``: enough to tell keys apart, never the key."""
+    scheme, _, token = value.partition(" ")
+    if not token:
+        scheme, token = "", scheme
+    masked = f"****{token[-4:]}" if len(token) > 4 else "****"
+    return f"{scheme} {masked}" if scheme else masked
+
+
+@dataclass(slots=True)
+class RecordedRequest:
+    """One request as the server saw it. ``headers`` has secrets masked; ``json`` is the parsed body
+    (``None`` when there was none or it did not parse); ``status`` is filled in once answered."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    json: Any
+    body_size: int
+    status: int | None = None
+    time: float = field(default_factory=time.time)
+
+
+class EmulatorState:
+    """Everything the server remembers between requests; safe to use from any thread."""
+
+    def __init__(
+        self,
+        api_keys: Sequence[str] | None = None,
+        *,
+        concurrency_limit: int | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        default_balance: Decimal = DEFAULT_BALANCE,
+    ) -> None:
+        keys = tuple(api_keys) if api_keys else (DEFAULT_API_KEY,)
+        if not all(isinstance(key, str) and key for key in keys):
+            raise ValueError("api_keys must be non-empty strings")
+        if concurrency_limit is not None and concurrency_limit < 1:
+            raise ValueError("concurrency_limit must be >= 1 (or None for the per-model account limit)")
+        self.api_keys = keys
+        self.max_body_bytes = max_body_bytes
+        self.default_balance = default_balance
+        self.lock = threading.Lock()
+        self.faults: ScriptQueue[Fault] = ScriptQueue()
+        self.replies: ScriptQueue[ScriptedReply] = ScriptQueue()
+        self.cache = PrefixCache()
+        self._initial_concurrency = concurrency_limit
+        self.concurrency_limit = concurrency_limit
+        self.records: list[RecordedRequest] = []
+        self.counts: Counter[str] = Counter()
+        self.balances: dict[str, Decimal] = {}
+        self.in_flight: Counter[tuple[str, str | None]] = Counter()
+
+    def reset(self) -> None:
+        """Forget scripts, records, cache, balances and limits; keys stay."""
+        self.faults.clear()
+        self.replies.clear()
+        self.cache.clear()
+        with self.lock:
+            self.records.clear()
+            self.counts.clear()
+            self.balances.clear()
+            self.concurrency_limit = self._initial_concurrency
+
+    def record(self, entry: RecordedRequest) -> None:
+        with self.lock:
+            self.records.append(entry)
+            self.counts[entry.path] += 1
+
+    def balance(self, key: str) -> Decimal:
+        with self.lock:
+            return self.balances.get(key, self.default_balance)
+
+    def set_balance(self, key: str, amount: Decimal) -> None:
+        with self.lock:
+            self.balances[key] = amount
+
+    def charge(self, key: str, cost: Decimal) -> None:
+        with self.lock:
+            self.balances[key] = self.balances.get(key, self.default_balance) - cost
+
+    def acquire(self, slot: tuple[str, str | None], account_limit: int) -> tuple[int, int] | None:
+        """Take a concurrency slot; on refusal, (current, limit) for the 429 message."""
+        with self.lock:
+            limit = self.concurrency_limit if self.concurrency_limit is not None else account_limit
+            current = self.in_flight[slot] + 1
+            if current > limit:
+                return current, limit
+            self.in_flight[slot] = current
+            return None
+
+    def release(self, slot: tuple[str, str | None]) -> None:
+        with self.lock:
+            self.in_flight[slot] -= 1
+            if self.in_flight[slot] <= 0:
+                del self.in_flight[slot]
+
+
+class _Aborted(Exception):
+    """The connection was dropped on purpose (fault or shutdown); nothing more is sent."""
+
+
+class _Exchange:
+    """One request/response: the ASGI channels plus the trace id every response carries."""
+
+    __slots__ = ("closing", "raw_send", "receive", "record", "send", "started", "trace_id")
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send, closing: asyncio.Event) -> None:
+        self.receive = receive
+        self.send = send
+        self.raw_send: Send = scope.get(_RAW_SEND, send)
+        self.trace_id = str(uuid.uuid4())
+        self.closing = closing
+        self.record: RecordedRequest | None = None
+        self.started = False
+
+    async def start(self, status: int, content_type: str, extra: Iterable[tuple[str, str]] = ()) -> None:
+        headers = [(b"content-type", content_type.encode()), (b"x-ds-trace-id", self.trace_id.encode())]
+        headers += [(name.encode(), value.encode()) for name, value in extra]
+        if self.record is not None:
+            self.record.status = status
+        self.started = True
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+
+    async def body(self, data: bytes, more: bool = False) -> None:
+        await self.send({"type": "http.response.body", "body": data, "more_body": more})
+
+    async def whole(
+        self, status: int, data: bytes, content_type: str = "application/json", extra: Sequence[Any] = ()
+    ) -> None:
+        await self.start(status, content_type, [("content-length", str(len(data))), *extra])
+        await self.body(data)
+
+    async def error(self, error: ApiError, *, octet: bool = False, retry_after: float | None = None) -> None:
+        extra = [("retry-after", f"{retry_after:g}")] if retry_after is not None else []
+        kind = "application/octet-stream" if octet else "application/json"
+        await self.whole(error.status, error.body_bytes(), kind, extra)
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep, ended early by the client going away or the server stopping (then :class:`_Aborted`)."""
+        if seconds <= 0:
+            return
+        if self.closing.is_set():
+            raise _Aborted
+        sleeper = asyncio.ensure_future(asyncio.sleep(seconds))
+        gone = asyncio.ensure_future(self._wait_disconnect())
+        closing = asyncio.ensure_future(self.closing.wait())
+        done, pending = await asyncio.wait({sleeper, gone, closing}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if sleeper in done:
+            return
+        if closing in done:
+            await self.abort()  # the server is stopping: drop the connection like a dying server
+        raise _Aborted
+
+    async def _wait_disconnect(self) -> None:
+        while (await self.receive())["type"] != "http.disconnect":
+            pass
+
+    async def abort(self) -> None:
+        """Drop the TCP connection (whatever was sent so far is flushed first)."""
+        transport = getattr(getattr(self.raw_send, "__self__", None), "transport", None)
+        if transport is None or not hasattr(transport, "close"):
+            # In-process (ASGI transport): an exception is the only way to break the exchange.
+            raise ConnectionResetError("the emulator dropped the connection (injected fault)")
+        transport.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wait_disconnect(), timeout=2.0)
+        raise _Aborted
+
+
+def concurrency_exceeded(current: int, limit: int) -> ApiError:
+    """429 in the live API's words (spec section 10)."""
+    return status_error(
+        429,
+        f"Your current concurrency is {current}, which exceeds your concurrency limit of {limit}. "
+        "Please reduce the number of concurrent requests or try again later.",
+    )
+
+
+def _json_or_none(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+_NOT_JSON = object()
+
+
+_Handler = Callable[[_Exchange, Scope, Any, str | None], Awaitable[None]]
+
+
+class _Endpoint:
+    """A raw ASGI endpoint (an instance, not a function, so Starlette routes to it without wrapping)."""
+
+    __slots__ = ("app", "handler")
+
+    def __init__(self, app: EmulatorApp, handler: _Handler) -> None:
+        self.app = app
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app._handle(self.handler, scope, receive, send)
+
+
+class EmulatorApp:
+    """The ASGI app. Several apps may share one :class:`EmulatorState` (server and in-process transport)."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self._closing: asyncio.Event | None = None
+        routes: list[BaseRoute] = []
+        for prefix in ("", "/v1", "/beta"):
+            routes.append(Route(f"{prefix}/chat/completions", self._endpoint(self._chat)))
+            routes.append(Route(f"{prefix}/models", self._endpoint(self._models)))
+            routes.append(Route(f"{prefix}/user/balance", self._endpoint(self._balance)))
+        routes.append(Route("/beta/completions", self._endpoint(self._fim)))
+        routes.append(Route("/completions", self._endpoint(self._fim_outside_beta)))
+        routes.append(Route("/v1/completions", self._endpoint(self._fim_outside_beta)))
+        self.router = Router(routes=routes, default=self._endpoint(self._not_found))
+
+    @property
+    def closing(self) -> asyncio.Event:
+        if self._closing is None:
+            self._closing = asyncio.Event()
+        return self._closing
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        scope[_RAW_SEND] = send
+        await self.router(scope, receive, send)
+
+    def _endpoint(self, handler: _Handler) -> _Endpoint:
+        return _Endpoint(self, handler)
+
+    # ------------------------------------------------------------------------------------------ flow
+
+    async def _handle(
+        self,
+        handler: _Handler,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        ex = _Exchange(scope, receive, send, self.closing)
+        state = self.state
+        path: str = scope["path"]
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+        too_large = False
+        raw = b""
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > state.max_body_bytes:
+            too_large = True
+        else:
+            chunks: list[bytes] = []
+            size = 0
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > state.max_body_bytes:
+                    too_large = True
+                    break
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            raw = b"".join(chunks)
+        parsed = _NOT_JSON if too_large else _json_or_none(raw)
+        masked = {k: (mask_secret(v) if k in _SECRET_HEADERS else v) for k, v in headers.items()}
+        ex.record = RecordedRequest(
+            method=scope["method"],
+            path=path,
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=masked,
+            json=None if parsed is _NOT_JSON else parsed,
+            body_size=len(raw) if not too_large else int(declared or 0),
+        )
+        state.record(ex.record)
+        try:
+            if too_large:
+                await ex.error(payload_too_large(state.max_body_bytes), retry_after=None)
+                return
+            auth = headers.get("authorization", "")
+            scheme, _, key = auth.partition(" ")
+            key = key.strip()
+            if scheme.lower() != "bearer" or key not in state.api_keys:
+                await ex.error(auth_failed(key or (scheme if scheme.lower() != "bearer" else "")))
+                return
+            body = None if parsed is _NOT_JSON else parsed
+            if handler not in (self._chat, self._fim) or scope["method"] != "POST":
+                await self._after_auth(ex, handler, scope, body, raw, key)
+                return
+            # Completions hold a concurrency slot from here on, through any injected delay or stall.
+            user_id = body.get("user_id") if isinstance(body, dict) else None
+            slot = (key, user_id if isinstance(user_id, str) else None)
+            named = body.get("model") if isinstance(body, dict) else None
+            model = ACCEPTED_MODELS.get(named) if isinstance(named, str) else None
+            refused = state.acquire(slot, MODELS[model].concurrency if isinstance(model, str) else 2500)
+            if refused is not None:
+                await ex.error(concurrency_exceeded(*refused))
+                return
+            try:
+                if raw and body is None:
+                    body = _MALFORMED
+                await self._after_auth(ex, handler, scope, body, raw, key)
+            finally:
+                state.release(slot)
+        except _Aborted:
+            return
+        except ConnectionResetError:
+            raise
+        except Exception as exc:  # a bug in the emulator: answer 500 so the test sees it, and say what
+            if not ex.started:
+                await ex.error(status_error(500, f"Emulator error: {type(exc).__name__}: {exc}"))
+                return
+            raise
+
+    async def _after_auth(
+        self, ex: _Exchange, handler: _Handler, scope: Scope, body: Any, raw: bytes, key: str
+    ) -> None:
+        fault = self.state.faults.take(scope["path"])
+        if fault is not None:
+            if fault.delay:
+                await ex.pause(fault.delay)
+            if fault.status is not None:
+                error = status_error(fault.status, fault.message)
+                await ex.error(error, octet=fault.octet_stream, retry_after=fault.retry_after)
+                return
+            if fault.after_chunks is None:
+                if fault.stall:
+                    await ex.pause(fault.stall)
+                if fault.disconnect:
+                    await ex.abort()
+        await handler(ex, scope, (body, raw, fault), key)
+
+    # ------------------------------------------------------------------------------------- endpoints
+
+    async def _not_found(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        await ex.error(not_found())
+
+    async def _fim_outside_beta(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        await ex.error(fim_not_found())
+
+    async def _get_only(self, ex: _Exchange, scope: Scope) -> bool:
+        if scope["method"] in ("GET", "HEAD"):
+            return True
+        await ex.error(status_error(405))
+        return False
+
+    async def _plain_json(self, ex: _Exchange, data: bytes, fault: Fault | None) -> None:
+        if fault is None:
+            await ex.whole(200, data)
+            return
+        await self._send_padded(ex, data, fault)
+
+    async def _models(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        if not await self._get_only(ex, scope):
+            return
+        body = {
+            "object": "list",
+            "data": [{"id": model, "object": "model", "owned_by": "deepseek"} for model in CANONICAL_MODELS],
+        }
+        await self._plain_json(ex, json.dumps(body).encode(), payload[2])
+
+    async def _balance(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        if not await self._get_only(ex, scope):
+            return
+        assert key is not None
+        amount = self.state.balance(key)
+        shown = max(amount, Decimal(0)).quantize(Decimal("0.01"))
+        body = {
+            "is_available": amount > 0,
+            "balance_infos": [
+                {
+                    "currency": "USD",
+                    "total_balance": str(shown),
+                    "granted_balance": "0.00",
+                    "topped_up_balance": str(shown),
+                }
+            ],
+        }
+        await self._plain_json(ex, json.dumps(body).encode(), payload[2])
+
+    async def _chat(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        if scope["method"] != "POST":
+            await ex.error(status_error(405))
+            return
+        body, _raw, fault = payload
+        path: str = scope["path"]
+        request = parse_chat(_for_validation(body), beta=path.startswith("/beta/"))
+        if isinstance(request, ApiError):
+            await ex.error(request, octet=bool(fault and fault.octet_stream))
+            return
+        assert key is not None
+        tokens = chat_prompt_tokens(
+            request.messages, [{"type": "function", "function": f} for f in request.tools]
+        )
+        await self._complete(ex, request, tokens, key, path, fault)
+
+    async def _fim(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        if scope["method"] != "POST":
+            await ex.error(status_error(405))
+            return
+        body, _raw, fault = payload
+        request = parse_fim(_for_validation(body))
+        if isinstance(request, ApiError):
+            await ex.error(request, octet=bool(fault and fault.octet_stream))
+            return
+        assert key is not None
+        tokens = fim_prompt_tokens(request.prompt, request.suffix)
+        await self._complete(ex, request, tokens, key, scope["path"], fault)
+
+    async def _complete(
+        self,
+        ex: _Exchange,
+        request: ChatRequest | FimRequest,
+        tokens: list[str],
+        key: str,
+        path: str,
+        fault: Fault | None,
+    ) -> None:
+        state = self.state
+        octet = bool(fault and fault.octet_stream)
+        is_chat = isinstance(request, ChatRequest)
+        completion_budget = request.max_tokens or (
+            (8192 if not request.thinking else 131_072 if request.effort == "max" else 65_536)
+            if isinstance(request, ChatRequest)
+            else 4096
+        )
+        if len(tokens) + completion_budget > CONTEXT_LENGTH:
+            await ex.error(context_too_long(CONTEXT_LENGTH, len(tokens), completion_budget), octet=octet)
+            return
+        if state.balance(key) <= 0:
+            await ex.error(insufficient_balance(), octet=octet)
+            return
+        hits = state.cache.lookup_and_store((key, request.user_id), tokens)
+        script = state.replies.take(path)
+        reply: Reply
+        if isinstance(request, ChatRequest):
+            reply = build_chat_reply(
+                request, prompt_tokens=len(tokens), hit_tokens=hits, script=script, fault=fault
+            )
+        else:
+            reply = build_fim_reply(
+                request, prompt_tokens=len(tokens), hit_tokens=hits, script=script, fault=fault
+            )
+        peak = is_peak(datetime.now(UTC))
+        hit = reply.hit_tokens
+        state.charge(
+            key,
+            price_usd(request.model, hit, reply.prompt_tokens - hit, reply.completion_tokens, peak=peak),
+        )
+        request_id = ex.trace_id if is_chat else f"cmpl-{ex.trace_id}"
+        created = int(time.time())
+        if request.stream:
+            make_events = chat_events if is_chat else fim_events
+            events = make_events(
+                reply,
+                request_id=request_id,
+                created=created,
+                model=request.model,
+                include_usage=request.include_usage,
+            )
+            await self._send_stream(ex, events, fault)
+        else:
+            make_body = chat_body if is_chat else fim_body
+            data = json.dumps(
+                make_body(reply, request_id=request_id, created=created, model=request.model),
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode()
+            if fault is None:
+                await ex.whole(200, data)
+            else:
+                await self._send_padded(ex, data, fault)
+
+    # ------------------------------------------------------------------------------------------ wire
+
+    async def _send_padded(self, ex: _Exchange, data: bytes, fault: Fault) -> None:
+        """A 200 JSON body with the fault's keep-alive padding, stall, cut or corruption applied."""
+        if fault.malformed:
+            data = data[: max(1, len(data) // 2)]
+        await ex.start(200, "application/json")
+        if fault.after_chunks is not None:
+            if fault.stall:
+                await ex.pause(fault.stall)
+            if fault.disconnect:
+                await ex.abort()
+        for _ in range(fault.keepalive):
+            await ex.body(b"\n", more=True)
+        await ex.body(data)
+
+    async def _send_stream(self, ex: _Exchange, events: list[bytes], fault: Fault | None) -> None:
+        await ex.start(200, "text/event-stream; charset=utf-8", [("cache-control", "no-cache")])
+        if fault is None:
+            for event in events:
+                await ex.body(event, more=True)
+            await ex.body(b"")
+            return
+        at = min(fault.after_chunks or 0, len(events) - 1)
+        for index, original in enumerate(events):
+            event = original
+            if index == at:
+                for _ in range(fault.keepalive):
+                    await ex.body(b": keep-alive\n\n", more=True)
+                if fault.empty_data_line:
+                    await ex.body(b"data:\n\n", more=True)
+                if fault.after_chunks is not None:
+                    if fault.stall:
+                        await ex.pause(fault.stall)
+                    if fault.disconnect:
+                        await ex.abort()
+                if fault.sse_error:
+                    error = status_error(500, fault.message or "Server Error")
+                    await ex.body(b"data: " + error.body_bytes() + b"\n\n", more=True)
+                    await ex.body(b"")
+                    return
+                if fault.malformed:
+                    event = event[: max(7, len(event) // 2)] + b"\n\n"
+            await ex.body(event, more=True)
+        await ex.body(b"")
+
+
+class _Malformed:
+    """A body that was not JSON: validation reports it as the deserialize error DeepSeek gives."""
+
+
+_MALFORMED = _Malformed()
+
+
+def _for_validation(body: Any) -> Any:
+    # parse_* reports "invalid type" for non-objects; an unparsable body is reported the same way.
+    return "<not json>" if body is _MALFORMED else body
+
+
+def recorded_paths(records: Iterable[RecordedRequest], path: str | None) -> int:
+    """How many records match ``path`` (``None``: all), with ``route_matches``'s prefix rules."""
+    return sum(1 for record in records if route_matches(path, record.path))

@@ -1,0 +1,658 @@
+"""Deterministic replies and their wire form (JSON bodies and SSE events).
+
+The derived reply, when nothing is scripted:
+
+* content ``"Echo: <text of the last user message>"``; after tool results, one line per trailing tool
+  message, ``"Tool <name> returned: <content>"``; in JSON mode ``{"reply": <that text>}`` as JSON.
+* with tools offered (``tool_choice`` not ``none``) and the user speaking last: a call of the first tool
+  (or the named one) with arguments built from its JSON schema, ``finish_reason: "tool_calls"``, content "".
+* prefix completion (beta): only the continuation: the derived text minus the prefix when the prefix
+  starts it, else the whole derived text.
+* reasoning (thinking mode only): ``"Thinking about: <first 64 chars>."`` plus one more sentence at effort
+  ``low``, three at ``high`` and six at ``max``, so the effort is visible in ``reasoning_tokens``.
+* FIM: ``"Echo: <last non-blank line of the prompt>"`` (with ``echo``, the prompt first).
+
+Then ``stop`` cuts the content before the first stop string, and ``max_tokens`` (which covers reasoning
+plus answer, as on DeepSeek) cuts reasoning, then content, then tool arguments, with ``length``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._faults import Fault, ScriptedReply
+from ._models import FIM_MAX_TOKENS
+from ._tokens import split_tokens
+from ._validation import ChatRequest, FimRequest
+
+__all__ = [
+    "SYSTEM_FINGERPRINT",
+    "Reply",
+    "ToolCallOut",
+    "build_chat_reply",
+    "build_fim_reply",
+    "chat_body",
+    "chat_events",
+    "example_for_schema",
+    "fim_body",
+    "fim_events",
+    "usage_dict",
+]
+
+SYSTEM_FINGERPRINT = "fp_emulator_v4_prod1111"
+DONE = b"data: [DONE]\n\n"
+
+_REASONING_STEPS = (
+    "Thinking about: {topic}.",
+    "The request is clear enough to answer directly.",
+    "Checking the details against what was asked.",
+    "Considering whether another reading fits better.",
+    "Verifying the answer once more.",
+    "Going over every step again at maximum effort.",
+    "The answer holds.",
+)
+_EFFORT_SENTENCES = {"low": 2, "high": 4, "max": 7}
+_B62 = string.digits + string.ascii_letters
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@dataclass(slots=True)
+class ToolCallOut:
+    id: str
+    name: str
+    arguments: list[str]  # token pieces, possibly cut by max_tokens
+
+
+@dataclass(slots=True)
+class Reply:
+    """One generated reply, in token pieces, plus what usage needs."""
+
+    reasoning: list[str] | None  # None when not thinking
+    content: list[str]
+    tool_calls: list[ToolCallOut]
+    finish_reason: str
+    prompt_tokens: int
+    hit_tokens: int
+    usage_overrides: Mapping[str, int] | None = None
+    chunks: int | None = None
+    logprobs: bool = False
+    top_logprobs: int = 0
+    prefix_text: str = ""  # FIM echo: the prompt, sent before the completion and not counted as output
+
+    @property
+    def reasoning_tokens(self) -> int:
+        return len(self.reasoning) if self.reasoning else 0
+
+    @property
+    def completion_tokens(self) -> int:
+        calls = sum(1 + len(call.arguments) for call in self.tool_calls)
+        return self.reasoning_tokens + len(self.content) + calls
+
+
+def usage_dict(reply: Reply) -> dict[str, Any]:
+    prompt, hit, completion = reply.prompt_tokens, reply.hit_tokens, reply.completion_tokens
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": hit},
+        "prompt_cache_hit_tokens": hit,
+        "prompt_cache_miss_tokens": prompt - hit,
+        "completion_tokens_details": {"reasoning_tokens": reply.reasoning_tokens},
+    }
+    if reply.usage_overrides:
+        usage.update(reply.usage_overrides)
+    return usage
+
+
+# ----------------------------------------------------------------------------------------- derivation
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        pieces = []
+        for part in content:
+            if isinstance(part, Mapping):
+                if part.get("type") == "text":
+                    pieces.append(str(part.get("text", "")))
+                elif part.get("type") in ("image_url", "file"):
+                    pieces.append("[image]")
+        return " ".join(pieces)
+    return ""
+
+
+def _topic(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 64 else flat[:64] + "..."
+
+
+def _derived_reasoning(topic: str, effort: str, extra: str = "") -> str:
+    count = _EFFORT_SENTENCES.get(effort, 4)
+    text = " ".join(_REASONING_STEPS[:count]).format(topic=topic)
+    return f"{text} {extra}" if extra else text
+
+
+def _call_id(index: int, seed: str) -> str:
+    """DeepSeek-shaped id (``call_00_`` + 24 base62 characters), stable for the same request."""
+    number = int.from_bytes(hashlib.sha256(f"{index}:{seed}".encode()).digest()[:18], "big")
+    chars = []
+    for _ in range(24):
+        number, rest = divmod(number, 62)
+        chars.append(_B62[rest])
+    return f"call_{index:02d}_{''.join(chars)}"
+
+
+_STRING_FORMATS = {
+    "email": "user@example.com",
+    "idn-email": "user@example.com",
+    "hostname": "example.com",
+    "idn-hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "date": "2026-01-01",
+    "date-time": "2026-01-01T00:00:00Z",
+    "time": "00:00:00Z",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+}
+
+
+def _number_for(schema: Mapping[str, Any], integer: bool) -> int | float:
+    low: float = -math.inf
+    high: float = math.inf
+    if isinstance(schema.get("minimum"), int | float):
+        low = schema["minimum"]
+    if isinstance(schema.get("exclusiveMinimum"), int | float):
+        low = max(low, schema["exclusiveMinimum"] + (1 if integer else 1e-6))
+    if isinstance(schema.get("maximum"), int | float):
+        high = schema["maximum"]
+    if isinstance(schema.get("exclusiveMaximum"), int | float):
+        high = min(high, schema["exclusiveMaximum"] - (1 if integer else 1e-6))
+    value: float = min(max(1, low), high)
+    step = schema.get("multipleOf")
+    if isinstance(step, int | float) and step > 0:
+        value = math.ceil(value / step) * step
+        if value > high:
+            value = math.floor(high / step) * step
+    return math.ceil(value) if integer else float(value)
+
+
+def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:
+    """A small value that satisfies ``schema`` (the JSON Schema subset tools use), deterministically."""
+    root = schema if root is None else root
+    if depth > 16 or not isinstance(schema, Mapping):
+        return None
+    for key in ("const", "default"):
+        if key in schema:
+            return schema[key]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return enum[0]
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part) if isinstance(target, Mapping) else None
+        return example_for_schema(target, root, depth + 1)
+    for key in ("anyOf", "oneOf", "allOf"):
+        options = schema.get(key)
+        if isinstance(options, list) and options:
+            usable = [o for o in options if not (isinstance(o, Mapping) and o.get("type") == "null")]
+            return example_for_schema((usable or options)[0], root, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
+    if kind == "object":
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, Mapping) else {}
+        required = schema.get("required")
+        names = [n for n in required if isinstance(n, str)] if isinstance(required, list) else []
+        return {name: example_for_schema(properties.get(name, {}), root, depth + 1) for name in names}
+    if kind == "array":
+        min_items = schema.get("minItems")
+        max_items = schema.get("maxItems")
+        low = min_items if isinstance(min_items, int) else 0
+        high = max_items if isinstance(max_items, int) else 1
+        count = max(low, min(1, high))
+        return [example_for_schema(schema.get("items", {}), root, depth + 1) for _ in range(count)]
+    if kind == "integer":
+        return _number_for(schema, integer=True)
+    if kind == "number":
+        return _number_for(schema, integer=False)
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    fmt = schema.get("format")
+    value = _STRING_FORMATS.get(fmt, "example") if isinstance(fmt, str) else "example"
+    min_length = schema.get("minLength")
+    if isinstance(min_length, int) and len(value) < min_length:
+        value += "x" * (min_length - len(value))
+    max_length = schema.get("maxLength")
+    if isinstance(max_length, int):
+        value = value[:max_length]
+    return value
+
+
+def _cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
+    cut = min((i for i in (text.find(s) for s in stop) if i >= 0), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+def _default_max_tokens(request: ChatRequest) -> int:
+    if not request.thinking:
+        return 8192
+    return 131_072 if request.effort == "max" else 65_536
+
+
+def _apply_budget(
+    reasoning: list[str] | None, content: list[str], calls: list[ToolCallOut], budget: int
+) -> bool:
+    """Cut the reply to ``budget`` tokens in generation order; True if anything was cut."""
+    if reasoning is not None:
+        if len(reasoning) >= budget and (content or calls or len(reasoning) > budget):
+            del reasoning[budget:]
+            content.clear()
+            calls.clear()
+            return True
+        budget -= len(reasoning)
+    if len(content) > budget:
+        del content[budget:]
+        calls.clear()
+        return True
+    budget -= len(content)
+    for index, call in enumerate(calls):
+        if budget <= 0:
+            del calls[index:]
+            return True
+        budget -= 1
+        if len(call.arguments) > budget:
+            del call.arguments[budget:]
+            del calls[index + 1 :]
+            return True
+        budget -= len(call.arguments)
+    return False
+
+
+def _apply_fault(reply_content: list[str], calls: list[ToolCallOut], fault: Fault | None) -> str | None:
+    """Fault-driven changes to content; returns the finish_reason the fault imposes, if any."""
+    if fault is None:
+        return None
+    if fault.blank_content is not None:
+        reply_content[:] = split_tokens(fault.blank_content)
+        calls.clear()
+    if fault.finish_reason is not None:
+        del reply_content[len(reply_content) // 2 :]
+        calls.clear()
+        return fault.finish_reason
+    return None
+
+
+def build_chat_reply(
+    request: ChatRequest,
+    *,
+    prompt_tokens: int,
+    hit_tokens: int,
+    script: ScriptedReply | None = None,
+    fault: Fault | None = None,
+) -> Reply:
+    messages = request.messages
+    basis_index = len(messages) - (2 if request.prefix is not None and len(messages) > 1 else 1)
+    basis = messages[basis_index]
+    role = basis["role"]
+    user_text = _text_of(basis.get("content"))
+
+    call_tool = (
+        bool(request.tools) and request.tool_choice != "none" and role == "user" and request.prefix is None
+    )
+    calls: list[tuple[str | None, str, str]] = []  # (id, name, arguments)
+    if role == "tool":
+        names = {
+            call["id"]: call["function"]["name"]
+            for message in messages
+            if message["role"] == "assistant"
+            for call in message.get("tool_calls") or ()
+        }
+        start = basis_index
+        while start > 0 and messages[start - 1]["role"] == "tool":
+            start -= 1
+        plain = "\n".join(
+            f"Tool {names.get(m['tool_call_id'], 'unknown')} returned: {_text_of(m.get('content'))}"
+            for m in messages[start : basis_index + 1]
+        )
+    else:
+        plain = f"Echo: {user_text}"
+    derived_content = _dumps({"reply": plain}) if request.json_mode else plain
+    if request.prefix is not None:
+        prefix_text = _text_of(request.prefix.get("content"))
+        if derived_content.startswith(prefix_text):
+            derived_content = derived_content[len(prefix_text) :]
+
+    extra = ""
+    if call_tool:
+        function = request.tools[0]
+        if request.tool_choice_name is not None:
+            function = next(f for f in request.tools if f["name"] == request.tool_choice_name)
+        arguments = _dumps(example_for_schema(function.get("parameters") or {"type": "object"}))
+        calls.append((None, function["name"], arguments))
+        derived_content = ""
+        extra = f"I will call {function['name']}."
+
+    finish: str | None = None
+    reasoning_text: str | None = None
+    content_text = derived_content
+    chunks = None
+    overrides = None
+    if script is not None:
+        if script.calls:
+            calls = [(c.id, c.name, c.arguments_text) for c in script.calls]
+            content_text = ""
+        elif script.content is not None:
+            calls = []  # a scripted text answer replaces the derived tool call
+        if script.content is not None:
+            content_text = script.content
+        reasoning_text = script.reasoning_content
+        finish = script.finish_reason
+        chunks = script.chunks
+        overrides = script.usage
+    if request.thinking and reasoning_text is None:
+        reasoning_text = _derived_reasoning(_topic(user_text or plain), request.effort, extra)
+
+    stopped = False
+    if request.stop:
+        content_text, stopped = _cut_at_stop(content_text, request.stop)
+    seed = f"{len(messages)}:{user_text}"
+    tool_calls = [
+        ToolCallOut(call_id or _call_id(i, f"{seed}:{name}"), name, split_tokens(arguments))
+        for i, (call_id, name, arguments) in enumerate(calls)
+    ]
+    reasoning = split_tokens(reasoning_text) if request.thinking and reasoning_text is not None else None
+    content = split_tokens(content_text)
+    forced = _apply_fault(content, tool_calls, fault)
+    budget = request.max_tokens or _default_max_tokens(request)
+    cut = _apply_budget(reasoning, content, tool_calls, budget)
+    if forced is not None:
+        finish = forced
+    elif finish is None:
+        finish = "length" if cut else "tool_calls" if tool_calls and not stopped else "stop"
+    return Reply(
+        reasoning=reasoning,
+        content=content,
+        tool_calls=tool_calls,
+        finish_reason=finish,
+        prompt_tokens=prompt_tokens,
+        hit_tokens=hit_tokens,
+        usage_overrides=overrides,
+        chunks=chunks,
+        logprobs=request.logprobs,
+        top_logprobs=request.top_logprobs,
+    )
+
+
+def build_fim_reply(
+    request: FimRequest,
+    *,
+    prompt_tokens: int,
+    hit_tokens: int,
+    script: ScriptedReply | None = None,
+    fault: Fault | None = None,
+) -> Reply:
+    lines = [line for line in request.prompt.splitlines() if line.strip()]
+    text = f"Echo: {lines[-1].strip() if lines else ''}"
+    finish = None
+    chunks = None
+    overrides = None
+    if script is not None:
+        text = script.content if script.content is not None else text
+        finish = script.finish_reason
+        chunks = script.chunks
+        overrides = script.usage
+    if request.stop:
+        text, _ = _cut_at_stop(text, request.stop)
+    content = split_tokens(text)
+    forced = _apply_fault(content, [], fault)
+    cut = _apply_budget(None, content, [], request.max_tokens or FIM_MAX_TOKENS)
+    if forced is not None:
+        finish = forced
+    elif finish is None:
+        finish = "length" if cut else "stop"
+    return Reply(
+        reasoning=None,
+        content=content,
+        tool_calls=[],
+        finish_reason=finish,
+        prompt_tokens=prompt_tokens,
+        hit_tokens=hit_tokens,
+        usage_overrides=overrides,
+        chunks=chunks,
+        logprobs=request.logprobs is not None,
+        top_logprobs=request.logprobs or 0,
+        prefix_text=request.prompt if request.echo else "",
+    )
+
+
+# ---------------------------------------------------------------------------------------------- wire
+
+
+def _token_logprob(token: str, top: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {"token": token, "logprob": -0.01, "bytes": list(token.encode())}
+    alternatives = [{"token": token, "logprob": -0.01, "bytes": entry["bytes"]}]
+    for k in range(1, top):
+        alt = f"{token}~{k}"
+        alternatives.append({"token": alt, "logprob": -1.0 * k, "bytes": list(alt.encode())})
+    entry["top_logprobs"] = alternatives[:top]
+    return entry
+
+
+def _chat_logprobs(tokens: Sequence[str], top: int) -> dict[str, Any]:
+    return {"content": [_token_logprob(token, top) for token in tokens]}
+
+
+def _fim_logprobs(tokens: Sequence[str], top: int, offset: int) -> dict[str, Any]:
+    offsets = []
+    for token in tokens:
+        offsets.append(offset)
+        offset += len(token)
+    return {
+        "tokens": list(tokens),
+        "token_logprobs": [-0.01] * len(tokens),
+        "top_logprobs": [_fim_top(token, top) for token in tokens],
+        "text_offset": offsets,
+    }
+
+
+def _fim_top(token: str, top: int) -> dict[str, float]:
+    result = {token: -0.01}
+    for k in range(1, top):
+        result[f"{token}~{k}"] = -1.0 * k
+    return result
+
+
+def _tool_calls_json(calls: Sequence[ToolCallOut]) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": index,
+            "id": call.id,
+            "type": "function",
+            "function": {"name": call.name, "arguments": "".join(call.arguments)},
+        }
+        for index, call in enumerate(calls)
+    ]
+
+
+def chat_body(reply: Reply, *, request_id: str, created: int, model: str) -> dict[str, Any]:
+    """The non-streaming ``chat.completion`` object (spec section 7)."""
+    message: dict[str, Any] = {"role": "assistant", "content": "".join(reply.content)}
+    if reply.reasoning is not None:
+        message["reasoning_content"] = "".join(reply.reasoning)
+    if reply.tool_calls:
+        message["tool_calls"] = _tool_calls_json(reply.tool_calls)
+    return {
+        "id": request_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "system_fingerprint": SYSTEM_FINGERPRINT,
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "logprobs": _chat_logprobs(reply.content, reply.top_logprobs) if reply.logprobs else None,
+                "finish_reason": reply.finish_reason,
+            }
+        ],
+        "usage": usage_dict(reply),
+    }
+
+
+def fim_body(reply: Reply, *, request_id: str, created: int, model: str) -> dict[str, Any]:
+    """The non-streaming ``text_completion`` object (spec section 8)."""
+    text = reply.prefix_text + "".join(reply.content)
+    return {
+        "id": request_id,
+        "object": "text_completion",
+        "created": created,
+        "model": model,
+        "system_fingerprint": SYSTEM_FINGERPRINT,
+        "choices": [
+            {
+                "text": text,
+                "index": 0,
+                "logprobs": _fim_logprobs(reply.content, reply.top_logprobs, len(reply.prefix_text))
+                if reply.logprobs
+                else None,
+                "finish_reason": reply.finish_reason,
+            }
+        ],
+        "usage": usage_dict(reply),
+    }
+
+
+def _groups(tokens: list[str], chunks: int | None) -> list[list[str]]:
+    """Tokens grouped into deltas: one per token, or ``chunks`` groups of near-equal size."""
+    if chunks is None or chunks >= len(tokens):
+        return [[token] for token in tokens]
+    size, extra = divmod(len(tokens), chunks)
+    groups, start = [], 0
+    for index in range(chunks):
+        end = start + size + (1 if index < extra else 0)
+        groups.append(tokens[start:end])
+        start = end
+    return groups
+
+
+def chat_events(
+    reply: Reply, *, request_id: str, created: int, model: str, include_usage: bool
+) -> list[bytes]:
+    """Every SSE data event of a chat stream, in DeepSeek's order, ending with ``[DONE]``."""
+    head = (
+        f'data: {{"id":"{request_id}","object":"chat.completion.chunk","created":{created},'
+        f'"model":"{model}","system_fingerprint":"{SYSTEM_FINGERPRINT}","choices":[{{"index":0,"delta":'
+    )
+    usage_tail = ',"usage":null' if include_usage else ""
+    tail = f',"logprobs":null,"finish_reason":null}}]{usage_tail}}}\n\n'
+    thinking = reply.reasoning is not None
+    events: list[str] = []
+    role = (
+        '{"role":"assistant","content":"","reasoning_content":""}'
+        if thinking
+        else ('{"role":"assistant","content":""}')
+    )
+    events.append(head + role + tail)
+    for token in reply.reasoning or ():
+        events.append(head + '{"content":null,"reasoning_content":' + _dumps(token) + "}" + tail)
+    content_key = '{"content":'
+    content_end = ',"reasoning_content":null}' if thinking else "}"
+    for group in _groups(reply.content, reply.chunks):
+        delta = content_key + _dumps("".join(group)) + content_end
+        if reply.logprobs:
+            logprobs = _dumps(_chat_logprobs(group, reply.top_logprobs))
+            events.append(head + delta + f',"logprobs":{logprobs},"finish_reason":null}}]{usage_tail}}}\n\n')
+        else:
+            events.append(head + delta + tail)
+    for index, call in enumerate(reply.tool_calls):
+        first = {
+            "tool_calls": [
+                {
+                    "index": index,
+                    "id": call.id,
+                    "type": "function",
+                    "function": {"name": call.name, "arguments": ""},
+                }
+            ]
+        }
+        events.append(head + _dumps(first) + tail)
+        for piece in call.arguments:
+            delta = f'{{"tool_calls":[{{"index":{index},"function":{{"arguments":{_dumps(piece)}}}}}]}}'
+            events.append(head + delta + tail)
+    usage = _dumps(usage_dict(reply))
+    finish_usage = "null" if include_usage else usage
+    events.append(
+        head
+        + '{"content":""},"logprobs":null,"finish_reason":'
+        + _dumps(reply.finish_reason)
+        + f'}}],"usage":{finish_usage}}}\n\n'
+    )
+    out = [event.encode() for event in events]
+    if include_usage:
+        out.append(
+            (
+                f'data: {{"id":"{request_id}","object":"chat.completion.chunk","created":{created},'
+                f'"model":"{model}","system_fingerprint":"{SYSTEM_FINGERPRINT}","choices":[],"usage":{usage}}}\n\n'
+            ).encode()
+        )
+    out.append(DONE)
+    return out
+
+
+def fim_events(
+    reply: Reply, *, request_id: str, created: int, model: str, include_usage: bool
+) -> list[bytes]:
+    """Every SSE data event of a FIM stream, ending with ``[DONE]``."""
+    head = (
+        f'data: {{"id":"{request_id}","object":"text_completion","created":{created},"model":"{model}",'
+        f'"system_fingerprint":"{SYSTEM_FINGERPRINT}","choices":[{{"text":'
+    )
+    usage_tail = ',"usage":null' if include_usage else ""
+    events: list[str] = []
+    groups = _groups(reply.content, reply.chunks)
+    if reply.prefix_text:
+        groups.insert(0, [reply.prefix_text])
+    offset = 0
+    for group in groups:
+        text = "".join(group)
+        logprobs = _dumps(_fim_logprobs(group, reply.top_logprobs, offset)) if reply.logprobs else "null"
+        offset += len(text)
+        events.append(
+            head
+            + _dumps(text)
+            + f',"index":0,"logprobs":{logprobs},"finish_reason":null}}]{usage_tail}}}\n\n'
+        )
+    usage = _dumps(usage_dict(reply))
+    events.append(
+        head
+        + '"","index":0,"logprobs":null,"finish_reason":'
+        + _dumps(reply.finish_reason)
+        + f'}}],"usage":{"null" if include_usage else usage}}}\n\n'
+    )
+    out = [event.encode() for event in events]
+    if include_usage:
+        out.append(
+            (
+                f'data: {{"id":"{request_id}","object":"text_completion","created":{created},'
+                f'"model":"{model}","system_fingerprint":"{SYSTEM_FINGERPRINT}","choices":[],"usage":{usage}}}\n\n'
+            ).encode()
+        )
+    out.append(DONE)
+    return out
