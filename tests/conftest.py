@@ -39,7 +39,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
 
 
-def completion_body(content: str = "Hello", reasoning: str | None = "Thinking...", **extra: Any) -> dict[str, Any]:
+def completion_body(
+    content: str = "Hello", reasoning: str | None = "Thinking...", **extra: Any
+) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if reasoning is not None:
         message["reasoning_content"] = reasoning
@@ -118,8 +120,8 @@ class Recorder:
 
 
 @pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    yield Recorder()
+def recorder() -> Recorder:
+    return Recorder()
 
 
 @pytest.fixture

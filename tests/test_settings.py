@@ -34,7 +34,8 @@ def test_environment_overrides_defaults_and_arguments_override_environment(
     monkeypatch.setenv("DEEPSEEK_MODEL", "deepseek-v4-pro")
     monkeypatch.setenv("DEEPSEEK_GUARD_MODE", "warn")
     s = DeepSeekSettings()
-    assert s.api_key is not None and s.api_key.get_secret_value() == KEY
+    assert s.api_key is not None
+    assert s.api_key.get_secret_value() == KEY
     assert (s.max_retries, s.timeout, s.model, s.guard_mode) == (5, 12.5, "deepseek-v4-pro", "warn")
     s2 = DeepSeekSettings(max_retries=0, model="deepseek-flash")
     assert (s2.max_retries, s2.model, s2.timeout) == (0, "deepseek-flash", 12.5)
@@ -77,19 +78,20 @@ def test_bad_argument_names_the_argument() -> None:
 
 def test_bad_alias_value_names_the_alias_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPSEEK_API_BASE", "api.deepseek.com")
-    with pytest.raises(ConfigurationError, match="DEEPSEEK_API_BASE='api.deepseek.com'.*https://"):
+    with pytest.raises(ConfigurationError, match=r"DEEPSEEK_API_BASE='api\.deepseek\.com'.*https://"):
         DeepSeekSettings()
 
 
 def test_unknown_setting_lists_the_known_ones() -> None:
-    with pytest.raises(ConfigurationError, match="unknown setting 'modle'.*model"):
+    with pytest.raises(ConfigurationError, match=r"unknown setting 'modle'.*model"):
         DeepSeekSettings(modle="deepseek-flash")
 
 
 def test_key_is_hidden_in_repr_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPSEEK_API_KEY", KEY)
     s = DeepSeekSettings()
-    assert KEY not in repr(s) and KEY not in str(s)
+    assert KEY not in repr(s)
+    assert KEY not in str(s)
     assert KEY not in str(s.model_dump())
     with pytest.raises(ConfigurationError) as info:
         DeepSeekSettings(api_key=12345, max_retries=-1)

@@ -19,6 +19,7 @@ from openai import AsyncStream, Stream
 from openai._streaming import ServerSentEvent
 
 from .errors import (
+    TRACE_HEADER,
     DeepSeekConnectionError,
     DeepSeekError,
     DeepSeekStreamError,
@@ -41,8 +42,20 @@ def _translate(exc: Exception, stream: Stream[Any] | AsyncStream[Any]) -> Except
         return DeepSeekConnectionError(request=request)
     if isinstance(exc, openai.APIError):
         secret = getattr(stream._client, "api_key", None)
-        return DeepSeekStreamError(exc.message, request, body=exc.body, secret=secret)
+        trace_id = stream.response.headers.get(TRACE_HEADER)
+        return DeepSeekStreamError(exc.message, request, body=exc.body, secret=secret, trace_id=trace_id)
     return MalformedResponseError(stream.response, None, detail=f"{type(exc).__name__}: {exc}")
+
+
+def _chained(translated: Exception, exc: Exception) -> Exception:
+    """Chain the original error, except an SSE error event: openai's copy holds the server's text
+    unredacted (the key can be in it), and a printed traceback would show it."""
+    if isinstance(translated, DeepSeekStreamError):
+        translated.__cause__ = None
+        translated.__suppress_context__ = True
+    else:
+        translated.__cause__ = exc
+    return translated
 
 
 def _incomplete(stream: Stream[Any] | AsyncStream[Any]) -> IncompleteStreamError:
@@ -77,7 +90,7 @@ class DeepSeekStream(Stream[_T]):
         except DeepSeekError:
             raise
         except (openai.APIError, *_DECODE_ERRORS) as exc:
-            raise _translate(exc, self) from exc
+            raise _chained(_translate(exc, self), exc)  # noqa: B904 (the cause is set in _chained)
         if not self._saw_done:
             raise _incomplete(self)
 
@@ -104,7 +117,7 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
         except DeepSeekError:
             raise
         except (openai.APIError, *_DECODE_ERRORS) as exc:
-            raise _translate(exc, self) from exc
+            raise _chained(_translate(exc, self), exc)  # noqa: B904 (the cause is set in _chained)
         finally:
             # Unlike `yield from`, `async for` does not close the inner generator when ours is
             # closed early; close it so the response is released now, not at garbage collection.

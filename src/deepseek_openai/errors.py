@@ -157,15 +157,29 @@ class DeepSeekStreamError(DeepSeekAPIError):
     """An ``error`` event arrived inside a stream; the answer so far is incomplete."""
 
     def __init__(
-        self, message: str, request: httpx2.Request, *, body: object | None, secret: str | None
+        self,
+        message: str,
+        request: httpx2.Request,
+        *,
+        body: object | None,
+        secret: str | None,
+        trace_id: str | None = None,
     ) -> None:
         server = redact(message, secret)
+        # The server may echo the key in the event body too, not only in the message.
+        if isinstance(body, Mapping) and secret:
+            body = _redact_mapping(body, secret)
+        elif isinstance(body, str):
+            body = redact(body, secret)
         text = (
             f"DeepSeek reported an error in the middle of the stream: {server}. "
             "The partial answer is incomplete; send the request again."
         )
+        if trace_id:
+            text += f" (x-ds-trace-id: {trace_id})"
         openai.APIError.__init__(self, text, request, body=body)
         self.server_message = server
+        self.trace_id = trace_id
         self.retryable = True
 
 
