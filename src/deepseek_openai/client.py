@@ -48,6 +48,7 @@ from .errors import (
     make_status_error,
     mask_key,
 )
+from .guards import guard_namespaces
 from .pipeline import Policy, endpoint_for, prepare_request
 from .settings import DeepSeekSettings, Effort, GuardMode, HistoryPolicy, RetiredModelPolicy, derive_beta_url
 
@@ -294,6 +295,7 @@ def _describe(client: DeepSeek | AsyncDeepSeek) -> str:
 # Clients
 
 
+@guard_namespaces
 class DeepSeek(openai.OpenAI):
     """An :class:`openai.OpenAI` for DeepSeek. Build it with :func:`get_client`."""
 
@@ -525,6 +527,7 @@ class DeepSeek(openai.OpenAI):
     with_options = copy  # type: ignore[assignment]
 
 
+@guard_namespaces
 class AsyncDeepSeek(openai.AsyncOpenAI):
     """An :class:`openai.AsyncOpenAI` for DeepSeek. Build it with :func:`get_async_client`."""
 

@@ -63,6 +63,7 @@ EFFORTS: Final[dict[str, str]] = {
 _NAME_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _USER_ID_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,512}$")
 _FOREIGN_REASONING_FIELDS: Final = ("thinking_blocks", "signature", "reasoning", "reasoning_details")
+_FOREIGN_SET: Final = frozenset(_FOREIGN_REASONING_FIELDS)
 _ROLES: Final = frozenset({"system", "user", "assistant", "tool"})
 _USER_PARTS: Final = frozenset({"text", "image_url", "file"})
 
@@ -237,6 +238,7 @@ def _rename(body: dict[str, Any], old: str, new: str) -> None:
             f"both {old}={value!r} and {new}={body[new]!r} were given",
             why=f"DeepSeek's name for this parameter is {new}; {old} (OpenAI's name) is translated to it",
             fix=f"pass only {new}",
+            source=CHAT_API_PAGE,
             param=old,
         )
     body[new] = value
@@ -254,6 +256,7 @@ def _translate_user_id(body: dict[str, Any], openai_name: str) -> None:
             why="DeepSeek's end-user id (user_id) must match [a-zA-Z0-9_-] and be at most 512 characters; "
             f"OpenAI's {openai_name} is translated to it",
             fix="pass an id of letters, digits, '_' or '-' (hash e-mail addresses, for instance)",
+            source=CHAT_API_PAGE,
             param=openai_name,
         )
     existing = body.get("user_id")
@@ -262,6 +265,7 @@ def _translate_user_id(body: dict[str, Any], openai_name: str) -> None:
             f"both {openai_name}={value!r} and user_id={existing!r} were given",
             why=f"{openai_name} is translated to DeepSeek's user_id, so they would conflict",
             fix="pass only user_id (in extra_body)",
+            source=CHAT_API_PAGE,
             param=openai_name,
         )
     body["user_id"] = value
@@ -367,8 +371,15 @@ def _apply_history(body: dict[str, Any], policy: Policy, prepared: Prepared) -> 
             )
         return
     new_messages: list[Any] | None = None
+    foreign = _FOREIGN_SET
     for i, message in enumerate(messages):
-        if not isinstance(message, Mapping) or message.get("role") != "assistant":
+        # Hot loop (runs over the whole history on every tool call): `type is dict` skips the slow
+        # ABC isinstance for the common case, and well-formed turns skip _backfill altogether.
+        if type(message) is not dict and not isinstance(message, Mapping):
+            continue
+        if message.get("role") != "assistant" or (
+            type(message.get("reasoning_content")) is str and foreign.isdisjoint(message)
+        ):
             continue
         fixed = _backfill(message)
         if fixed is not message:
@@ -481,10 +492,26 @@ _OPENAI_ONLY: Final[dict[str, tuple[str, str, bool, Callable[[Any], bool] | None
         True,
         None,
     ),
-    "prompt_cache_retention": ("DeepSeek has no prompt cache retention setting", "remove it", True, None),
-    "prompt_cache_options": ("DeepSeek has no prompt cache options", "remove it", True, None),
+    "prompt_cache_retention": (
+        "DeepSeek has no prompt cache retention setting (its prefix cache is automatic)",
+        "remove prompt_cache_retention",
+        True,
+        None,
+    ),
+    "prompt_cache_options": (
+        "DeepSeek has no prompt cache options (its prefix cache is automatic)",
+        "remove prompt_cache_options",
+        True,
+        None,
+    ),
     "store": ("DeepSeek does not store completions", "remove store", True, lambda v: v is False),
     "metadata": ("DeepSeek has no request metadata", "remove metadata", True, None),
+    "best_of": (
+        "DeepSeek returns exactly one completion and has no best_of",
+        "remove best_of (send the request several times if you need candidates)",
+        True,
+        lambda v: v == 1,
+    ),
     "verbosity": ("DeepSeek has no verbosity setting", "remove verbosity", True, None),
     "moderation": ("DeepSeek has no moderation parameter", "remove moderation", True, None),
     "functions": (
@@ -684,7 +711,13 @@ def _rule_tools(body: dict[str, Any], policy: Policy, prepared: Prepared) -> lis
         return _rule_tool_choice(body, prepared)
     if not isinstance(tools, list | tuple):
         return [
-            Violation("tools.type", "tools", "tools is not a list", "tools must be a list", "pass a list")
+            Violation(
+                "tools.type",
+                "tools",
+                f"tools is a {type(tools).__name__}, not a list",
+                "DeepSeek takes tools as a list of {'type': 'function', 'function': {...}} objects",
+                "pass tools=[{'type': 'function', 'function': {'name': ..., 'parameters': {...}}}]",
+            )
         ]
     out: list[Violation] = []
     limits = _limits(prepared)
@@ -778,7 +811,7 @@ def _rule_messages(body: dict[str, Any], policy: Policy, prepared: Prepared) -> 
     info = prepared.model.info if prepared.model else None
     last = len(messages) - 1
     for i, message in enumerate(messages):
-        if not isinstance(message, Mapping):
+        if type(message) is not dict and not isinstance(message, Mapping):  # fast path for dicts
             out.append(
                 Violation(
                     "messages.type",
@@ -825,7 +858,7 @@ def _rule_messages(body: dict[str, Any], policy: Policy, prepared: Prepared) -> 
             elif not policy.beta:
                 out.append(_beta_only("chat prefix completion", "messages", f"messages[{i}] has prefix=True"))
         content = message.get("content")
-        if isinstance(content, list | tuple):
+        if type(content) is not str and isinstance(content, list | tuple):
             out.extend(_check_parts(i, role, content, info, prepared))
     return out
 
@@ -977,4 +1010,4 @@ _CHAT_RULES: Final[tuple[Rule, ...]] = (
     _rule_logprobs,
     _rule_sampling,
 )
-_FIM_RULES: Final[tuple[Rule, ...]] = (_rule_fim, _rule_stream_options, _rule_stop)
+_FIM_RULES: Final[tuple[Rule, ...]] = (_rule_fim, _rule_openai_only, _rule_stream_options, _rule_stop)

@@ -1,0 +1,54 @@
+"""Shared helpers for the guard tests: clients whose transport counts every request it sees."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+
+from deepseek_openai import AsyncDeepSeek, DeepSeek, get_async_client, get_client
+from deepseek_openai.guards import NamespaceGuard
+from tests.conftest import KEY, Recorder
+
+
+def sync_client(recorder: Recorder, **kwargs: Any) -> DeepSeek:
+    return get_client(KEY, http_client=httpx2.Client(transport=recorder.transport()), max_retries=0, **kwargs)
+
+
+def async_client(recorder: Recorder, **kwargs: Any) -> AsyncDeepSeek:
+    return get_async_client(
+        KEY, http_client=httpx2.AsyncClient(transport=recorder.transport()), max_retries=0, **kwargs
+    )
+
+
+def public_members(
+    guard: Any, path: tuple[str, ...], depth: int = 0
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every public callable reachable under a guarded namespace (sub-namespaces and prefixes too)."""
+    for name in sorted(dir(guard)):
+        if name.startswith("_"):
+            continue
+        value = getattr(guard, name)
+        if isinstance(value, NamespaceGuard):
+            if depth < 6:
+                yield from public_members(value, (*path, name), depth + 1)
+        elif callable(value) and not inspect.isclass(value):
+            yield (*path, name), value
+
+
+def drive_sync(result: Any) -> None:
+    """Finish a call whose request is lazy (``with_streaming_response`` and ``.stream()`` managers)."""
+    if hasattr(result, "__enter__"):
+        with result:
+            pass
+
+
+async def drive_async(result: Any) -> None:
+    """Await a coroutine or enter an async context manager, whichever the call returned."""
+    if inspect.iscoroutine(result) or (inspect.isawaitable(result) and not hasattr(result, "__aenter__")):
+        await result
+    elif hasattr(result, "__aenter__"):
+        async with result:
+            pass

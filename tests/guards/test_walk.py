@@ -1,0 +1,508 @@
+"""One walk through every guard: each message says what, why (with a dated source) and the fix.
+
+The case list is checked against the code, so a new guard without a case fails here:
+namespaces come from the installed openai client, request rules from the ``Violation(...)`` and
+``raise ...Error(...)`` sites in ``pipeline.py`` (read with ``ast``) and its ``_OPENAI_ONLY`` table.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+import pytest
+
+from deepseek_openai import DeepSeek, DeepSeekRequestError, UnsupportedFeatureError, pipeline
+from deepseek_openai.guards import SUPPORTED_SUBNAMESPACES, unsupported_namespaces
+from tests.conftest import Recorder
+
+from ._support import drive_sync, sync_client
+
+DATED = re.compile(r"\((?P<title>[^()]*(?:\([^()]*\))?[^()]*), (?P<date>20\d\d-\d\d-\d\d)\)\. Fix: ")
+USER = [{"role": "user", "content": "hi"}]
+FLASH = "deepseek-flash"
+PRO = "deepseek-v4-pro"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One guard: how to trigger it, and the message parts it must produce."""
+
+    key: str
+    """What it covers: ``namespace:x``, ``rule:<Violation id>`` or ``raise:<function>#<n>``."""
+    call: Callable[[DeepSeek], Any]
+    what: str
+    fix: str
+    client: dict[str, Any] = field(default_factory=dict)
+    error: type[Exception] = DeepSeekRequestError
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An equivalent DeepSeek has: translated instead of refused."""
+
+    key: str
+    kwargs: dict[str, Any]
+    sent: dict[str, Any]
+    """Keys that must be in the body sent (value None: must be absent)."""
+    warning: tuple[str, str, str] | None = None
+    """(what, dated why, fix) fragments of the DeprecationWarning, if one is expected."""
+    client: dict[str, Any] = field(default_factory=dict)
+
+
+def chat(**kwargs: Any) -> Callable[[DeepSeek], Any]:
+    """A chat call; parameters the SDK has no keyword for go in extra_body, as users must send them."""
+    params = inspect.signature(openai.resources.chat.Completions.create).parameters
+    kwargs.setdefault("model", FLASH)
+    kwargs.setdefault("messages", USER)
+    extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in params}
+    return lambda c: c.chat.completions.create(**kwargs, extra_body=extra or None)
+
+
+def fim(beta: bool = True, **kwargs: Any) -> Callable[[DeepSeek], Any]:
+    params = inspect.signature(openai.resources.Completions.create).parameters
+    kwargs.setdefault("model", FLASH)
+    kwargs.setdefault("prompt", "def f():")
+    extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in params}
+    return lambda c: (c.beta_client if beta else c).completions.create(**kwargs, extra_body=extra or None)
+
+
+def tool(name: str = "get_weather", **function: Any) -> dict[str, Any]:
+    return {"type": "function", "function": {"name": name, "parameters": {"type": "object"}, **function}}
+
+
+def _namespace_cases() -> Iterator[Case]:
+    for name in unsupported_namespaces(openai.OpenAI):
+        yield Case(
+            f"namespace:{name}", _first_method(name), f"client.{name}.", "", error=UnsupportedFeatureError
+        )
+    beta = openai.resources.beta.Beta
+    for sub in unsupported_namespaces(beta):
+        if ("beta", sub) not in SUPPORTED_SUBNAMESPACES:
+            yield Case(
+                f"namespace:beta.{sub}",
+                _first_method("beta", sub),
+                f"client.beta.{sub}.",
+                "",
+                error=UnsupportedFeatureError,
+            )
+
+
+def _first_method(*path: str) -> Callable[[DeepSeek], Any]:
+    def call(client: DeepSeek) -> Any:
+        target: Any = client
+        for part in path:
+            target = getattr(target, part)
+        for name in sorted(dir(target)):
+            value = getattr(target, name)
+            if not name.startswith("_") and callable(value):
+                return value()
+        # A namespace with only sub-namespaces: descend into the first one.
+        sub = next(n for n in sorted(dir(target)) if not n.startswith(("_", "with_")))
+        return _first_method(*path, sub)(client)
+
+    return call
+
+
+OPENAI_ONLY_VALUES: dict[str, Any] = {
+    "logit_bias": {"50256": -100},
+    "seed": 7,
+    "audio": {"voice": "alloy", "format": "wav"},
+    "modalities": ["text", "audio"],
+    "prediction": {"type": "content", "content": "x"},
+    "web_search_options": {},
+    "service_tier": "flex",
+    "parallel_tool_calls": False,
+    "prompt_cache_key": "k",
+    "prompt_cache_retention": "24h",
+    "prompt_cache_options": {"x": 1},
+    "store": True,
+    "metadata": {"a": "b"},
+    "best_of": 3,
+    "verbosity": "low",
+    "moderation": {"x": 1},
+    "functions": [{"name": "f", "parameters": {}}],
+    "function_call": "auto",
+}
+
+REQUEST_CASES: list[Case] = [
+    # -- translations that refuse what they cannot translate
+    Case(
+        "raise:_rename#0",
+        chat(max_completion_tokens=10, max_tokens=20),
+        "max_completion_tokens=10",
+        "pass only max_tokens",
+    ),
+    Case("raise:_translate_user_id#0", chat(user="a@b.c"), "user='a@b.c'", "hash e-mail addresses"),
+    Case(
+        "raise:_translate_user_id#1",
+        chat(safety_identifier="u1", user_id="u2"),
+        "safety_identifier='u1'",
+        "pass only user_id",
+    ),
+    Case(
+        "raise:_translate_chat#0",
+        chat(model="deepseek-chat"),
+        "model='deepseek-chat' is retired",
+        "use model='deepseek-flash', thinking=False",
+        client={"retired_model_policy": "error"},
+    ),
+    Case(
+        "raise:_translate_fim#0",
+        fim(model="deepseek-reasoner"),
+        "model='deepseek-reasoner' is retired",
+        "use model='deepseek-flash'",
+        client={"retired_model_policy": "error"},
+    ),
+    Case(
+        "raise:normalize_effort#0",
+        chat(reasoning_effort="turbo"),
+        "reasoning_effort='turbo'",
+        "effort='low', 'high' or 'max'",
+    ),
+    Case("raise:_settle_thinking#0", chat(thinking="yes"), "thinking='yes'", "get_client(thinking=False)"),
+    Case(
+        "raise:_settle_thinking#1",
+        chat(thinking={"type": "disabled"}, reasoning_effort="high"),
+        "contradicts reasoning_effort='high'",
+        "set only one of them",
+    ),
+    Case(
+        "raise:_apply_history#0",
+        chat(messages=[*USER, {"role": "assistant", "content": "x"}, *USER], tools=[tool()]),
+        "assistant messages at index 1 have no reasoning_content",
+        "history_policy='backfill'",
+        client={"history_policy": "error"},
+    ),
+    # -- request rules
+    Case(
+        "rule:allow_tools",
+        chat(tools=[tool()]),
+        "allow_tools=False",
+        "allow_tools=True",
+        client={"allow_tools": False},
+        error=UnsupportedFeatureError,
+    ),
+    Case("rule:messages.empty", chat(messages=[]), "messages is empty", "pass messages="),
+    Case("rule:messages.type", chat(messages=["hi"]), "messages[0] is a str", "pass dicts"),
+    Case(
+        "rule:messages.role",
+        chat(messages=[{"role": "developer", "content": "x"}, *USER]),
+        "role 'developer'",
+        "use role 'system'",
+    ),
+    Case(
+        "rule:messages.tool_call_id",
+        chat(messages=[*USER, {"role": "tool", "content": "x"}]),
+        "tool result without tool_call_id",
+        "set tool_call_id",
+    ),
+    Case(
+        "rule:messages.prefix_position",
+        chat(messages=[{"role": "assistant", "content": "x", "prefix": True}, *USER]),
+        "messages[0] has prefix=True",
+        "move the prefix message to the end",
+    ),
+    Case(
+        "rule:messages.part",
+        chat(messages=[{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}]),
+        "'input_audio' content part",
+        "send text",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:messages.vision",
+        chat(
+            model=PRO,
+            messages=[
+                {
+                    "role": "user",
+                    "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AA=="}}],
+                }
+            ],
+        ),
+        "image part for model 'deepseek-v4-pro'",
+        "use model='deepseek-flash'",
+        error=UnsupportedFeatureError,
+    ),
+    *(
+        Case(
+            f"rule:openai_only.{name}",
+            chat(**{name: value}),
+            f"{name}=",
+            pipeline._OPENAI_ONLY[name][1],
+            error=UnsupportedFeatureError if name in pipeline._UNSUPPORTED_PARAMS else DeepSeekRequestError,
+        )
+        for name, value in OPENAI_ONLY_VALUES.items()
+    ),
+    Case("rule:n", chat(n=3), "n=3", "remove n", error=UnsupportedFeatureError),
+    Case(
+        "rule:response_format.json_schema",
+        chat(response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}),
+        "response_format json_schema",
+        "response_format={'type': 'json_object'}",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:response_format.type",
+        chat(response_format={"type": "xml"}),
+        "response_format={'type': 'xml'}",
+        "response_format={'type': 'json_object'}",
+    ),
+    Case(
+        "rule:tools.type",
+        chat(tools={"type": "function"}),
+        "tools is a dict, not a list",
+        "pass tools=[{'type': 'function'",
+    ),
+    Case(
+        "rule:tools.count",
+        chat(tools=[tool(f"f{i}") for i in range(129)]),
+        "129 tools",
+        "send at most 128 tools",
+    ),
+    Case(
+        "rule:tools.builtin",
+        chat(tools=[{"type": "web_search"}]),
+        "tools[0] has type 'web_search'",
+        "{'type': 'function', 'function': {...}}",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:tools.name",
+        chat(tools=[tool("get weather")]),
+        "function name 'get weather'",
+        "rename the function, e.g. 'get_weather'",
+    ),
+    Case(
+        "rule:tools.unique",
+        chat(tools=[tool(), tool()]),
+        "'get_weather' appears twice",
+        "give each function its own name",
+    ),
+    Case(
+        "rule:tool_choice.thinking",
+        chat(tools=[tool()], tool_choice="required"),
+        "tool_choice='required' while thinking",
+        "client.with_options(thinking=False)",
+    ),
+    Case("rule:beta_only", chat(tools=[tool(strict=True)]), "strict=True", "get_client(beta=True)"),
+    Case(
+        "rule:beta_only",
+        chat(messages=[*USER, {"role": "assistant", "content": "x", "prefix": True}]),
+        "prefix=True",
+        "prefix_complete()",
+    ),
+    Case("rule:beta_only", fim(beta=False), "a FIM request was sent", "fim_complete()"),
+    Case(
+        "rule:stream_options",
+        chat(stream_options={"include_usage": True}),
+        "stream_options without stream",
+        "pass stream=True",
+    ),
+    Case(
+        "rule:stop",
+        chat(stop=[str(i) for i in range(17)]),
+        "stop has 17 sequences",
+        "keep the 16 most important",
+    ),
+    Case(
+        "rule:top_logprobs.without_logprobs",
+        chat(top_logprobs=5),
+        "top_logprobs=5 without logprobs",
+        "add logprobs=True",
+    ),
+    Case(
+        "rule:top_logprobs.range",
+        chat(logprobs=True, top_logprobs=21),
+        "top_logprobs=21",
+        "use a value from 0 to 20",
+    ),
+    Case("rule:temperature", chat(temperature=3), "temperature=3", "from 0 to 2"),
+    Case("rule:top_p", chat(top_p=0), "top_p=0", "0 < top_p <= 1"),
+    Case("rule:max_tokens", chat(max_tokens=400_000), "max_tokens=400000", "max_tokens <= 393216"),
+    Case(
+        "rule:fim.thinking",
+        fim(thinking={"type": "enabled"}),
+        "FIM with thinking enabled",
+        "remove thinking / reasoning_effort",
+    ),
+    Case("rule:fim.max_tokens", fim(max_tokens=5000), "max_tokens=5000 for FIM", "max_tokens <= 4096"),
+    Case("rule:fim.echo", fim(echo=True, suffix="x"), "echo=True together with suffix", "remove echo"),
+    Case("rule:fim.logprobs", fim(logprobs=21), "logprobs=21 for FIM", "use a value from 0 to 20"),
+    Case("rule:n", fim(n=2), "n=2", "remove n", error=UnsupportedFeatureError),
+    Case("rule:openai_only.best_of", fim(best_of=2), "best_of=2", "remove best_of"),
+]
+
+TRANSLATIONS: list[Translation] = [
+    Translation(
+        "max_completion_tokens",
+        {"max_completion_tokens": 100},
+        {"max_tokens": 100, "max_completion_tokens": None},
+    ),
+    Translation("user", {"user": "end-user_1"}, {"user_id": "end-user_1", "user": None}),
+    Translation(
+        "safety_identifier", {"safety_identifier": "abc"}, {"user_id": "abc", "safety_identifier": None}
+    ),
+    Translation(
+        "deepseek-chat",
+        {"model": "deepseek-chat"},
+        {"model": FLASH, "thinking": {"type": "disabled"}},
+        warning=("'deepseek-chat' was retired", "2026-07-24", "use model='deepseek-flash', thinking=False"),
+    ),
+    Translation(
+        "deepseek-reasoner",
+        {"model": "deepseek-reasoner"},
+        {"model": FLASH, "thinking": {"type": "enabled"}},
+        warning=("'deepseek-reasoner' was retired", "2026-07-24", "use model='deepseek-flash' instead"),
+    ),
+]
+
+CASES: list[Case] = [*_namespace_cases(), *REQUEST_CASES]
+
+
+# --------------------------------------------------------------------------------------------
+# Exhaustiveness: every guard in the code has a case
+
+
+def _code_guard_keys() -> set[str]:
+    tree = ast.parse(inspect.getsource(pipeline))
+    keys: set[str] = set()
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.FunctionDef):
+            continue
+        raises = 0
+        for node in ast.walk(func):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Violation"
+                and node.args
+            ):
+                first = node.args[0]
+                if isinstance(first, ast.Constant):
+                    keys.add(f"rule:{first.value}")
+                else:  # f"openai_only.{key}": one rule per table entry
+                    keys.update(f"rule:openai_only.{k}" for k in pipeline._OPENAI_ONLY)
+            if (
+                isinstance(node, ast.Raise)
+                and isinstance(node.exc, ast.Call)
+                and isinstance(node.exc.func, ast.Name)
+                and node.exc.func.id in ("DeepSeekRequestError", "UnsupportedFeatureError")
+            ):
+                keys.add(f"raise:{func.name}#{raises}")
+                raises += 1
+    return keys
+
+
+def _raise_sites() -> dict[tuple[str, int], str]:
+    """(function, line) -> ``raise:<function>#<n>`` for every direct raise in pipeline.py."""
+    lines, _ = inspect.getsourcelines(pipeline)
+    tree = ast.parse("".join(lines))
+    sites: dict[tuple[str, int], str] = {}
+    for func in ast.walk(tree):
+        if isinstance(func, ast.FunctionDef):
+            n = 0
+            for node in ast.walk(func):
+                if (
+                    isinstance(node, ast.Raise)
+                    and isinstance(node.exc, ast.Call)
+                    and isinstance(node.exc.func, ast.Name)
+                    and node.exc.func.id in ("DeepSeekRequestError", "UnsupportedFeatureError")
+                ):
+                    for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                        sites[(func.name, line)] = f"raise:{func.name}#{n}"
+                    n += 1
+    return sites
+
+
+def test_every_guard_in_the_code_has_a_case() -> None:
+    code = _code_guard_keys() | {f"namespace:{c.key.split(':', 1)[1]}" for c in _namespace_cases()}
+    covered = {c.key for c in CASES}
+    assert code - covered == set(), "guards without a case in the walk"
+    assert covered - code == set(), "cases for guards that no longer exist"
+    assert len(code) > 60
+
+
+# --------------------------------------------------------------------------------------------
+# The walk
+
+
+@pytest.fixture
+def fired(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records the rule id of every Violation turned into an error."""
+    log: list[str] = []
+    original = pipeline.Violation.error
+
+    def error(self: pipeline.Violation) -> Exception:
+        log.append(f"rule:{self.rule}")
+        return original(self)
+
+    monkeypatch.setattr(pipeline.Violation, "error", error)
+    return log
+
+
+def _site_of(exc: BaseException) -> str | None:
+    sites = _raise_sites()
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == pipeline.__file__:
+            return sites.get((frame.name, frame.lineno or 0))
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.key}:{c.what[:30]}")
+def test_every_guard_says_what_why_and_fix(case: Case, recorder: Recorder, fired: list[str]) -> None:
+    client = sync_client(recorder, **case.client)
+    with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
+        drive_sync(case.call(client))
+    exc = info.value
+    assert type(exc) is case.error
+    assert recorder.requests == [], "a refused request reached the network"
+    # the guard that fired is the one this case is about
+    if case.key.startswith("rule:"):
+        assert case.key in fired
+    elif case.key.startswith("raise:"):
+        assert _site_of(exc) == case.key
+    # what: names the parameter or feature
+    assert case.what in exc.what
+    # why: DeepSeek's rule and the date of the document it comes from
+    assert len(exc.why) > 20
+    assert exc.source is not None
+    match = DATED.search(str(exc))
+    assert match is not None, str(exc)
+    assert match["date"] == exc.source.date.isoformat()
+    if case.key.startswith("namespace:"):
+        assert "as of 2026-" in exc.why
+    # fix: the exact remedy
+    assert case.fix in exc.fix
+    assert str(exc).endswith(f"Fix: {exc.fix}")
+
+
+@pytest.mark.parametrize("case", TRANSLATIONS, ids=lambda t: t.key)
+def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorder: Recorder) -> None:
+    client = sync_client(recorder, **case.client)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chat(**case.kwargs)(client)
+    body = recorder.last_json()
+    for key, value in case.sent.items():
+        if value is None:
+            assert key not in body
+        else:
+            assert body[key] == value
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    if case.warning is None:
+        assert deprecations == []
+        return
+    assert len(deprecations) == 1
+    message = str(deprecations[0].message)
+    assert deprecations[0].filename == __file__  # points at the user's line
+    for part in case.warning:
+        assert part in message, (part, message)
