@@ -1,0 +1,1 @@
+"""Tests of the reasoning, history, thinking, beta, JSON, usage and account helpers."""
