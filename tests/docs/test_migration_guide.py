@@ -1,0 +1,77 @@
+"""The python snippets of migration_guide.md and README.md run against the emulator: docs cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli._util import ROOT, clean_env
+
+from ._snippets import Snippet, snippets
+
+DOCS = [ROOT / "migration_guide.md", ROOT / "README.md"]
+ALL = [s for doc in DOCS for s in snippets(doc)]
+RUN = [s for s in ALL if s.kind == "run"]
+PYTEST = [s for s in ALL if s.kind == "pytest"]
+
+
+def test_every_python_block_is_tagged_and_most_run() -> None:
+    assert ALL, "no python blocks found"
+    bad = [s.id for s in ALL if s.kind not in ("run", "pytest", "skip")]
+    assert not bad, f"untagged or mistagged python blocks (add <!-- test: run --> or skip): {bad}"
+    skipped_without_reason = [s.id for s in ALL if s.kind == "skip" and not s.why]
+    assert not skipped_without_reason, skipped_without_reason
+    for doc in DOCS:
+        assert any(s.path == doc and s.kind == "run" for s in ALL), f"{doc.name} has no tested snippet"
+
+
+@pytest.mark.parametrize("snippet", RUN, ids=[s.id for s in RUN])
+def test_snippet_runs_against_the_emulator(
+    snippet: Snippet, deepseek_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each snippet runs as written, with DEEPSEEK_API_KEY / DEEPSEEK_BASE_URL pointing at the emulator."""
+    monkeypatch.setenv("DEEPSEEK_API_KEY", deepseek_emulator.api_key)
+    monkeypatch.setenv("DEEPSEEK_BASE_URL", deepseek_emulator.base_url)
+    namespace: dict[str, Any] = {"__name__": "__snippet__"}
+    code = compile(snippet.code, str(snippet.path) + f":{snippet.line}", "exec")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # snippets that show retired names
+        exec(code, namespace)
+
+
+@pytest.mark.parametrize("snippet", PYTEST, ids=[s.id for s in PYTEST])
+def test_pytest_snippet_passes_with_the_plugin(snippet: Snippet, tmp_path: Path) -> None:
+    """Snippets that are tests themselves run under pytest, with the plugin's fixtures and no set-up."""
+    test_file = tmp_path / "test_snippet.py"
+    test_file.write_text(snippet.code, encoding="utf-8")
+    env = clean_env()  # no key, no base URL: the plugin's fixtures need none
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert " passed" in proc.stdout
+
+
+def test_readme_keeps_the_two_fresh_machine_commands() -> None:
+    """.ci/run runs the README's test command; the demo command must install the emulator extra."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    test_command = (
+        "python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]' && python -m pytest"
+    )
+    demo_command = (
+        "python -m venv .venv && . .venv/bin/activate && pip install -e '.[emulator]' && deepseek-openai demo"
+    )
+    assert test_command in readme
+    assert demo_command in readme
+    assert "python -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
