@@ -1,0 +1,139 @@
+"""How the request pipeline's cost grows with history length, against the SDK's own request building.
+
+For 10, 100, 1,000 and 10,000 messages (a tool-using thinking conversation, the case where the
+history policy walks every message) this times, on the same body:
+
+- ``prepare_request``: the whole pipeline (translations, history policy, guards);
+- the client seam around it (``_run_pipeline``: body merge, pipeline, options copy);
+- the SDK's request building for that body: ``_build_request`` (URL, headers, JSON encoding).
+
+Target: linear (constant cost per message) and at most 5% of the SDK's request building.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import openai
+from openai._models import FinalRequestOptions
+
+from _common import Figure
+from bench_client import BASE, KEY
+
+SIZES = (10, 100, 1_000, 10_000)
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather for a city",
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+            },
+        },
+    }
+]
+
+
+def history(n: int) -> list[dict[str, Any]]:
+    """A tool loop in thinking mode: user, assistant (reasoning + tool call), tool result, repeated."""
+    messages: list[dict[str, Any]] = [{"role": "system", "content": "You are a weather bot."}]
+    i = 0
+    while len(messages) < n:
+        step = i % 3
+        if step == 0:
+            messages.append({"role": "user", "content": f"What is the weather in city {i}?"})
+        elif step == 1:
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": "",
+                    "reasoning_content": f"I should call get_weather for city {i}.",
+                    "tool_calls": [
+                        {
+                            "id": f"call_{i}",
+                            "type": "function",
+                            "function": {"name": "get_weather", "arguments": f'{{"city": "c{i}"}}'},
+                        }
+                    ],
+                }
+            )
+        else:
+            messages.append({"role": "tool", "tool_call_id": f"call_{i - 1}", "content": "sunny, 21 C"})
+        i += 1
+    return messages[:n]
+
+
+def _median_ns(fn: Callable[[], object], reps: int) -> float:
+    fn()
+    gc.collect()
+    samples = []
+    for _ in range(reps):
+        t0 = time.perf_counter_ns()
+        fn()
+        samples.append(time.perf_counter_ns() - t0)
+    return statistics.median(samples)
+
+
+def run(quick: bool) -> list[Figure]:
+    from deepseek_openai.client import _run_pipeline
+    from deepseek_openai.pipeline import Policy, prepare_request
+
+    client = openai.OpenAI(api_key=KEY, base_url=BASE)
+    policy = Policy()
+    figures: list[Figure] = []
+    per_message: dict[int, float] = {}
+    rows: dict[str, Any] = {}
+    for n in SIZES:
+        body = {"model": "deepseek-flash", "messages": history(n), "tools": TOOLS}
+        options = FinalRequestOptions.construct(method="post", url="/chat/completions", json_data=body)
+        reps = max(5, min(400, 40_000 // n)) // (3 if quick else 1)
+        # Interleave the three measurements in short alternating blocks to share the drift.
+        pipe, seam, sdk = [], [], []
+        for _ in range(3 if quick else 5):
+            pipe.append(_median_ns(lambda body=body: prepare_request("chat", body, policy), reps))
+            seam.append(_median_ns(lambda options=options: _run_pipeline(options, policy), reps))
+            sdk.append(_median_ns(lambda options=options: client._build_request(options), reps))
+        p, s, b = statistics.median(pipe), statistics.median(seam), statistics.median(sdk)
+        per_message[n] = p / n
+        rows[str(n)] = {
+            "prepare_request_us": round(p / 1e3, 2),
+            "seam_us": round(s / 1e3, 2),
+            "sdk_build_request_us": round(b / 1e3, 2),
+            "prepare_ns_per_message": round(p / n, 1),
+        }
+        share = s / b
+        figures.append(
+            Figure(
+                f"pipeline cost, {n:,} messages (seam vs SDK _build_request)",
+                "us",
+                b / 1e3,
+                s / 1e3,
+                share,
+                "<= 0.05",
+                share <= 0.05,
+                note=f"prepare_request {p / 1e3:.1f} us = {p / n:.0f} ns/message",
+            )
+        )
+    client.close()
+    growth = per_message[SIZES[-1]] / per_message[SIZES[1]]
+    figures.append(
+        Figure(
+            "pipeline linearity: ns/message at 10,000 vs at 100",
+            "ns/message",
+            per_message[SIZES[1]],
+            per_message[SIZES[-1]],
+            growth,
+            "linear (<= 1.5)",
+            growth <= 1.5,
+            note="1.0 = exactly linear",
+            extra=rows,
+        )
+    )
+    return figures
