@@ -89,7 +89,11 @@ class DeepSeekEmulator:
                 http="h11",
                 ws="none",
                 timeout_graceful_shutdown=1,
-                timeout_keep_alive=5,
+                # Longer than any client's pool expiry (httpx2: 5 s from when the *client* finished
+                # reading): under load the server finishes writing seconds before the client reads, so
+                # with 5 s here it closed connections the client was reusing (ReadError at 500 streams).
+                # 75 s is nginx's default; shutdown still closes idle connections at once.
+                timeout_keep_alive=75,
             )
             server = uvicorn.Server(config)
             self._server = server
