@@ -217,7 +217,9 @@ def _translate_fim(body: dict[str, Any], policy: Policy, prepared: Prepared) -> 
             Notice(DeprecationWarning, f"{resolved.message} Sent as model={resolved.id!r} for now.")
         )
     prepared.model = resolved
-    # FIM never thinks; the client's default thinking mode is deliberately not applied here.
+    # FIM never thinks; the client's default thinking mode is deliberately not applied here, but the
+    # body's own setting gets the chat path's normalisation (thinking=False -> {"type": "disabled"}).
+    _normalize_thinking(body)
     prepared.thinking = _explicit_thinking(body)
 
 
@@ -286,10 +288,8 @@ def _explicit_thinking(body: Mapping[str, Any]) -> bool | None:
     return None
 
 
-def _settle_thinking(
-    body: dict[str, Any], policy: Policy, implied: bool | None, resolved: ResolvedModel | None
-) -> bool | None:
-    """Normalise ``thinking`` / ``reasoning_effort`` and apply the client's defaults."""
+def _normalize_thinking(body: dict[str, Any]) -> Any:
+    """``thinking=True/False`` becomes the API's object; anything else but that object is refused."""
     thinking = body.get("thinking")
     if isinstance(thinking, bool):  # convenience: thinking=True/False in extra_body
         thinking = body["thinking"] = {"type": "enabled" if thinking else "disabled"}
@@ -304,6 +304,14 @@ def _settle_thinking(
             source=REASONING_PAGE,
             param="thinking",
         )
+    return thinking
+
+
+def _settle_thinking(
+    body: dict[str, Any], policy: Policy, implied: bool | None, resolved: ResolvedModel | None
+) -> bool | None:
+    """Normalise ``thinking`` / ``reasoning_effort`` and apply the client's defaults."""
+    thinking = _normalize_thinking(body)
     effort = body.get("reasoning_effort")
     if effort is not None:
         body["reasoning_effort"] = effort = normalize_effort(effort)
@@ -422,6 +430,9 @@ def _run_guards(rules: Sequence[Rule], body: dict[str, Any], policy: Policy, pre
     if policy.guard_mode == "off":
         return
     for rule in rules:
+        keys = _TRIGGERS.get(rule)
+        if keys is not None and keys.isdisjoint(body):
+            continue  # none of the parameters this rule reads is in the body (most rules, most calls)
         for violation in rule(body, policy, prepared):
             if policy.guard_mode == "strict":
                 raise violation.error()
@@ -858,9 +869,72 @@ def _rule_messages(body: dict[str, Any], policy: Policy, prepared: Prepared) -> 
             elif not policy.beta:
                 out.append(_beta_only("chat prefix completion", "messages", f"messages[{i}] has prefix=True"))
         content = message.get("content")
+        if role == "assistant" and content is None and not message.get("tool_calls"):
+            out.append(
+                Violation(
+                    "messages.assistant_empty",
+                    "messages",
+                    f"messages[{i}] is an assistant message with neither content nor tool_calls",
+                    "DeepSeek answers 400 for an assistant turn that carries nothing",
+                    'drop the empty turn, or give it content ("" is fine) or its tool_calls '
+                    "(deepseek_openai.to_message builds the turn from a response)",
+                )
+            )
         if type(content) is not str and isinstance(content, list | tuple):
             out.extend(_check_parts(i, role, content, info, prepared))
+    out.extend(_check_tool_order(messages))
     return out
+
+
+def _check_tool_order(messages: Sequence[Any]) -> list[Violation]:
+    """Every tool message answers a call of the assistant turn just before it; every call is answered."""
+    pending: set[Any] | None = None
+    for i, message in enumerate(messages):
+        # Hot loop over the whole history: `type is dict` skips the slow ABC isinstance for dicts.
+        if (type(message) is not dict and not isinstance(message, Mapping)) or message.get("prefix"):
+            continue
+        role = message.get("role")
+        if role == "tool":
+            call_id = message.get("tool_call_id")
+            if call_id and (pending is None or call_id not in pending):
+                return [
+                    _tool_order(
+                        f"messages[{i}] answers tool call {call_id!r}, which the assistant "
+                        "turn before it did not make"
+                    )
+                ]
+            if pending is not None:
+                pending.discard(call_id)
+            continue
+        if pending:
+            return [
+                _tool_order(
+                    f"the tool calls {sorted(map(str, pending))} have no tool message before messages[{i}]"
+                )
+            ]
+        calls = message.get("tool_calls") if role == "assistant" else None
+        pending = None
+        if (type(calls) is list or isinstance(calls, list | tuple)) and calls:
+            pending = {c.get("id") for c in calls if type(c) is dict or isinstance(c, Mapping)}
+    if pending:
+        return [
+            _tool_order(
+                f"the tool calls {sorted(map(str, pending))} of the last assistant turn have no tool message"
+            )
+        ]
+    return []
+
+
+def _tool_order(what: str) -> Violation:
+    return Violation(
+        "messages.tool_order",
+        "messages",
+        what,
+        "DeepSeek answers 400 unless every tool call is followed by one tool message with its "
+        "tool_call_id, right after the assistant turn that made it",
+        "append one {'role': 'tool', 'tool_call_id': <id>, 'content': <result>} per tool call, "
+        "directly after that assistant message",
+    )
 
 
 def _check_parts(
@@ -1011,3 +1085,16 @@ _CHAT_RULES: Final[tuple[Rule, ...]] = (
     _rule_sampling,
 )
 _FIM_RULES: Final[tuple[Rule, ...]] = (_rule_fim, _rule_openai_only, _rule_stream_options, _rule_stop)
+
+# The body parameters each rule reads: a rule none of whose parameters is present finds nothing, so
+# the guard loop skips the call. A rule missing here always runs.
+_TRIGGERS: Final[dict[Rule, frozenset[str]]] = {
+    _rule_openai_only: frozenset(_OPENAI_ONLY),
+    _rule_n: frozenset({"n"}),
+    _rule_response_format: frozenset({"response_format"}),
+    _rule_tools: frozenset({"tools", "tool_choice"}),
+    _rule_stream_options: frozenset({"stream_options"}),
+    _rule_stop: frozenset({"stop"}),
+    _rule_logprobs: frozenset({"top_logprobs"}),
+    _rule_sampling: frozenset({"temperature", "top_p", "max_tokens"}),
+}

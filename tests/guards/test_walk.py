@@ -167,9 +167,9 @@ REQUEST_CASES: list[Case] = [
         "reasoning_effort='turbo'",
         "effort='low', 'high' or 'max'",
     ),
-    Case("raise:_settle_thinking#0", chat(thinking="yes"), "thinking='yes'", "get_client(thinking=False)"),
+    Case("raise:_normalize_thinking#0", chat(thinking="yes"), "thinking='yes'", "get_client(thinking=False)"),
     Case(
-        "raise:_settle_thinking#1",
+        "raise:_settle_thinking#0",
         chat(thinking={"type": "disabled"}, reasoning_effort="high"),
         "contradicts reasoning_effort='high'",
         "set only one of them",
@@ -209,6 +209,18 @@ REQUEST_CASES: list[Case] = [
         chat(messages=[{"role": "assistant", "content": "x", "prefix": True}, *USER]),
         "messages[0] has prefix=True",
         "move the prefix message to the end",
+    ),
+    Case(
+        "rule:messages.assistant_empty",
+        chat(messages=[*USER, {"role": "assistant"}, *USER]),
+        "neither content nor tool_calls",
+        "drop the empty turn",
+    ),
+    Case(
+        "rule:messages.tool_order",
+        chat(messages=[*USER, {"role": "tool", "tool_call_id": "call_1", "content": "x"}]),
+        "answers tool call 'call_1'",
+        "append one {'role': 'tool'",
     ),
     Case(
         "rule:messages.part",
