@@ -22,49 +22,85 @@ __all__ = ["Figure", "Pair", "interleave", "machine_info", "median_ns"]
 
 @dataclass
 class Pair:
-    """Per-call timings (ns) of the raw side and our side, in the order they ran."""
+    """Per-call timings (ns) of the raw side and our side, grouped by round.
 
-    raw: list[float] = field(default_factory=list)
-    ours: list[float] = field(default_factory=list)
+    The headline estimator is robust to a shared, noisy machine: each round's median per side
+    (single calls alternate inside a round), then the median over rounds of the per-round
+    ratio. Load that comes and goes between rounds moves both sides of a round together.
+    """
+
+    raw_rounds: list[list[float]] = field(default_factory=list)
+    ours_rounds: list[list[float]] = field(default_factory=list)
     raw_cpu: list[float] = field(default_factory=list)
     ours_cpu: list[float] = field(default_factory=list)
 
     @property
+    def raw(self) -> list[float]:
+        return [x for r in self.raw_rounds for x in r]
+
+    @property
+    def ours(self) -> list[float]:
+        return [x for r in self.ours_rounds for x in r]
+
+    @property
     def raw_median(self) -> float:
-        return statistics.median(self.raw)
+        """Median of the per-round medians."""
+        return statistics.median(statistics.median(r) for r in self.raw_rounds)
 
     @property
     def ours_median(self) -> float:
-        return statistics.median(self.ours)
+        return statistics.median(statistics.median(r) for r in self.ours_rounds)
 
     @property
     def ratio(self) -> float:
-        """ours / raw of the medians (time: lower is better)."""
-        return self.ours_median / self.raw_median
+        """ours / raw: the median over rounds of the ratio of that round's medians (lower is better)."""
+        return statistics.median(
+            statistics.median(o) / statistics.median(r)
+            for o, r in zip(self.ours_rounds, self.raw_rounds, strict=True)
+        )
+
+    @property
+    def pooled_ratio(self) -> float:
+        """ours / raw of the medians of all calls pooled."""
+        return statistics.median(self.ours) / statistics.median(self.raw)
 
     @property
     def paired_ratio(self) -> float:
-        """The median of per-pair ratios (each pair ran back to back): robust to drift."""
+        """The median of per-pair ratios (each pair ran back to back)."""
         return statistics.median(o / r for o, r in zip(self.ours, self.raw, strict=True))
+
+    @property
+    def mean_ratio(self) -> float:
+        """ours / raw of the means: includes the outliers (GC pauses, preemption)."""
+        return statistics.fmean(self.ours) / statistics.fmean(self.raw)
 
     @property
     def cpu_ratio(self) -> float:
         """ours / raw of the median thread CPU time (blind to time spent preempted)."""
         return statistics.median(self.ours_cpu) / statistics.median(self.raw_cpu)
 
+    @property
+    def round_ratio_spread(self) -> tuple[float, float]:
+        """The lowest and highest per-round ratio: how much the rounds disagree."""
+        ratios = [
+            statistics.median(o) / statistics.median(r)
+            for o, r in zip(self.ours_rounds, self.raw_rounds, strict=True)
+        ]
+        return min(ratios), max(ratios)
+
     def stats(self) -> dict[str, float]:
         """The secondary estimators, for the JSON file."""
+        lo, hi = self.round_ratio_spread
         return {
-            "n": len(self.raw),
+            "calls_per_side": len(self.raw),
+            "rounds": len(self.raw_rounds),
+            "pooled_ratio": round(self.pooled_ratio, 4),
             "paired_ratio": round(self.paired_ratio, 4),
             "mean_ratio": round(self.mean_ratio, 4),
             "cpu_ratio": round(self.cpu_ratio, 4) if self.raw_cpu else float("nan"),
+            "round_ratio_min": round(lo, 4),
+            "round_ratio_max": round(hi, 4),
         }
-
-    @property
-    def mean_ratio(self) -> float:
-        """ours / raw of the means: includes the outliers (GC pauses, preemption)."""
-        return statistics.fmean(self.ours) / statistics.fmean(self.raw)
 
 
 @dataclass
@@ -108,11 +144,13 @@ def interleave(
     pair = Pair()
     for r in range(rounds):
         gc.collect()
+        raw_t: list[float] = []
+        ours_t: list[float] = []
         for i in range(batch):
             first, second, a, b = (
-                (raw, ours, (pair.raw, pair.raw_cpu), (pair.ours, pair.ours_cpu))
+                (raw, ours, (raw_t, pair.raw_cpu), (ours_t, pair.ours_cpu))
                 if (i + r) % 2 == 0
-                else (ours, raw, (pair.ours, pair.ours_cpu), (pair.raw, pair.raw_cpu))
+                else (ours, raw, (ours_t, pair.ours_cpu), (raw_t, pair.raw_cpu))
             )
             c0, t0 = cpu(), clock()
             first()
@@ -123,6 +161,8 @@ def interleave(
             a[1].append(c1 - c0)
             b[0].append(t2 - t1)
             b[1].append(c2 - c1)
+        pair.raw_rounds.append(raw_t)
+        pair.ours_rounds.append(ours_t)
     return pair
 
 

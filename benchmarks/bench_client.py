@@ -137,7 +137,7 @@ def construction(quick: bool) -> list[Figure]:
             pair.ratio,
             "report",
             None,
-            note="ours also reads DEEPSEEK_* settings (pydantic-settings)",
+            note="ours: settings (cached per DEEPSEEK_* environment), key and URL checks, guards",
         )
     )
     return figures

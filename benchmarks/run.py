@@ -2,7 +2,7 @@
 
 Prints a table of medians and ratios (this package vs the raw openai client, measured side by
 side in the same run) and writes ``benchmarks/results/latest.json`` with the machine description.
-Full run: about 3 minutes; ``--quick``: under a minute with fewer rounds. Not a test: nothing
+Full run: about 6.5 minutes on 2 cores; ``--quick``: about 2 minutes with fewer rounds. Not a test: nothing
 here fails a build; the ``ok`` column compares each figure with its target from the design notes.
 """
 
@@ -72,7 +72,7 @@ def print_table(figures: list[Figure]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run, < 1 minute)")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run, about 1.5 minutes)")
     parser.add_argument("--only", nargs="*", default=None, help="run only these modules (e.g. bench_client)")
     parser.add_argument("--out", default=str(HERE / "results" / "latest.json"))
     args = parser.parse_args(argv)

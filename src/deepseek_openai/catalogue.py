@@ -303,11 +303,18 @@ class ResolvedModel:
         return self.info is not None
 
 
+_CURRENT: dict[str, ResolvedModel] = {}
+
+
 def resolve_model(name: str) -> ResolvedModel:
     """Resolve a requested model name to its canonical id and the thinking mode it implies."""
     info = MODELS.get(name)
     if info is not None:
-        return ResolvedModel(name, name, "current", None, False, info)
+        # Runs on every request: reuse the (immutable) answer while the catalogue row is the same.
+        cached = _CURRENT.get(name)
+        if cached is None or cached.info is not info:
+            cached = _CURRENT[name] = ResolvedModel(name, name, "current", None, False, info)
+        return cached
     alias = ALIASES.get(name)
     if alias is not None:
         return ResolvedModel(name, alias.target, "alias", None, False, MODELS[alias.target])

@@ -50,7 +50,15 @@ from .errors import (
 )
 from .guards import guard_namespaces
 from .pipeline import Policy, endpoint_for, prepare_request
-from .settings import DeepSeekSettings, Effort, GuardMode, HistoryPolicy, RetiredModelPolicy, derive_beta_url
+from .settings import (
+    DeepSeekSettings,
+    Effort,
+    GuardMode,
+    HistoryPolicy,
+    RetiredModelPolicy,
+    derive_beta_url,
+    settings_from_env,
+)
 
 __all__ = ["AsyncDeepSeek", "DeepSeek", "check_base_url", "get_async_client", "get_client"]
 
@@ -173,23 +181,36 @@ def _policy_updates(
 def _run_pipeline(options: FinalRequestOptions, policy: Policy) -> FinalRequestOptions:
     """Apply the request pipeline to a chat or FIM POST; other requests pass untouched."""
     json_data = options.json_data
-    if not isinstance(json_data, Mapping) or options.method.lower() != "post":
+    if (
+        type(json_data) is not dict and not isinstance(json_data, Mapping)
+    ) or options.method.lower() != "post":
         return options
     endpoint = endpoint_for(options.url)
     if endpoint is None:
         return options
-    body: dict[str, Any] = dict(json_data)
+    body: Mapping[str, Any] = json_data
     if options.extra_json:
         # extra_body is shallow-merged over the body and `omit` deletes a key, as openai does.
-        body.update(options.extra_json)
-        body = {k: v for k, v in body.items() if not isinstance(v, Omit)}
+        merged = {**json_data, **options.extra_json}
+        body = {k: v for k, v in merged.items() if not isinstance(v, Omit)}
+    # prepare_request copies the body (it never mutates its input), so no copy is made here.
     prepared = prepare_request(endpoint, body, policy)
-    for notice in prepared.notices:
-        warnings.warn(notice.message, notice.category, stacklevel=_caller_stacklevel())
+    if prepared.notices:  # the stack walk only when there is something to warn about
+        level = _caller_stacklevel()
+        for notice in prepared.notices:
+            warnings.warn(notice.message, notice.category, stacklevel=level)
+    if body is json_data and _unchanged(json_data, prepared.body):
+        return options  # nothing changed (the common case): no copy of the options
     new = model_copy(options)
     new.json_data = prepared.body
     new.extra_json = None
     return new
+
+
+def _unchanged(before: Mapping[str, Any], after: dict[str, Any]) -> bool:
+    """Same keys with the very same value objects (identity, so 1 is never swapped for True)."""
+    missing = object()
+    return len(before) == len(after) and all(before.get(k, missing) is v for k, v in after.items())
 
 
 def _caller_stacklevel() -> int:
@@ -272,7 +293,7 @@ def _prepare_init(
             "_strict_response_validation=True breaks on DeepSeek responses (finish_reason "
             "'insufficient_system_resource', /models without 'created'). Fix: leave it off."
         )
-    settings = settings if settings is not None else DeepSeekSettings()
+    settings = settings if settings is not None else settings_from_env()
     key = _resolve_key(api_key, settings)
     url, beta, urls = _resolve_urls(base_url, settings, beta, inherited_urls)
     if isinstance(timeout, NotGiven) and settings.timeout is not None:
@@ -777,7 +798,7 @@ def _copy_state(
 
 def _settings_for(settings: DeepSeekSettings | None, overrides: dict[str, Any]) -> DeepSeekSettings:
     if settings is None:
-        return DeepSeekSettings(**overrides)
+        return settings_from_env(**overrides)
     return settings.updated(**overrides) if overrides else settings
 
 

@@ -266,7 +266,10 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
         elif isinstance(body, str):
             body = redact(body, secret)
         parts = [f"DeepSeek {response.status_code} {cls.title}"]
-        parts.append(f": {server}" if server else ".")
+        if server:
+            parts.append(f": {server}" + ("" if server.rstrip().endswith((".", "!", "?")) else "."))
+        else:
+            parts.append(".")
         text = "".join(parts) + f" Cause: {cls.cause} Fix: {cls._fix(server)}"
         text += " Retrying can help." if cls.retryable_status else " Retrying will not help."
         trace = response.headers.get(TRACE_HEADER)

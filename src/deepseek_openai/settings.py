@@ -24,6 +24,7 @@ __all__ = [
     "HistoryPolicy",
     "RetiredModelPolicy",
     "derive_beta_url",
+    "settings_from_env",
 ]
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
@@ -134,6 +135,32 @@ class DeepSeekSettings(BaseSettings):
         for name, value in super().__repr_args__():
             # SecretStr already hides the key; this keeps it out of repr even if the type changes.
             yield name, ("**********" if name == "api_key" and value is not None else value)
+
+
+_CACHE: dict[tuple[Any, ...], DeepSeekSettings] = {}
+_CACHE_SIZE = 32
+
+
+def settings_from_env(**values: Any) -> DeepSeekSettings:
+    """``DeepSeekSettings(**values)``, reusing an identical earlier result while ``DEEPSEEK_*`` is unchanged.
+
+    Building settings re-reads and re-validates every source (about 0.7 ms, twenty times the cost of
+    an ``openai.OpenAI``); the settings are frozen, so the factories share one instance per
+    (environment, arguments). An ``api_key`` argument or unhashable values are never cached.
+    """
+    if "api_key" in values or any(name.startswith("_") for name in values):
+        return DeepSeekSettings(**values)
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k[:9].upper() == _ENV_PREFIX))
+    key = (env, tuple(sorted(values.items())))
+    try:
+        hit = _CACHE.get(key)
+    except TypeError:  # an unhashable argument value
+        return DeepSeekSettings(**values)
+    if hit is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        hit = _CACHE[key] = DeepSeekSettings(**values)
+    return hit
 
 
 def derive_beta_url(base_url: str) -> str:
