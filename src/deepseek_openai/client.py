@@ -304,23 +304,61 @@ def _prepare_init(
     return state, {"api_key": key, "base_url": url, "timeout": timeout, "max_retries": max_retries}
 
 
-def _describe(client: DeepSeek | AsyncDeepSeek) -> str:
-    key = client.api_key if isinstance(client.api_key, str) else ""
-    return (
-        f"{type(client).__name__}(base_url={str(client.base_url)!r}, beta={client.is_beta}, "
-        f"api_key={mask_key(key)!r})"
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Clients
 
 
-@guard_namespaces
-class DeepSeek(openai.OpenAI):
-    """An :class:`openai.OpenAI` for DeepSeek. Build it with :func:`get_client`."""
+def _forget_openai_env(
+    client: openai.OpenAI | openai.AsyncOpenAI,
+    default_headers: Mapping[str, str] | None,
+    webhook_secret: str | None,
+) -> None:
+    """openai read these from OpenAI's environment (OPENAI_*); none of it may reach DeepSeek."""
+    client.organization = None
+    client.project = None
+    client.admin_api_key = None
+    client.webhook_secret = webhook_secret
+    client._custom_headers = dict(default_headers or {})
+    client._ambient_authorizations = frozenset()
+
+
+class _DeepSeekMembers:
+    """The members the sync and async client share (none of them does I/O)."""
 
     _deepseek: _DeepSeekState
+    _version: str
+    api_key: str
+
+    @property
+    def settings(self) -> DeepSeekSettings:
+        """The settings this client was built from (policies included)."""
+        return self._deepseek.settings
+
+    @property
+    def is_beta(self) -> bool:
+        """Whether this client talks to the beta base URL."""
+        return self._deepseek.beta
+
+    @property
+    def user_agent(self) -> str:
+        return f"deepseek-openai/{__version__} (openai-python/{self._version})"
+
+    def __repr__(self) -> str:
+        key = self.api_key if isinstance(self.api_key, str) else ""
+        return (
+            f"{type(self).__name__}(base_url={str(getattr(self, 'base_url', ''))!r}, beta={self.is_beta}, "
+            f"api_key={mask_key(key)!r})"
+        )
+
+    def _make_status_error(
+        self, err_msg: str, *, body: object, response: httpx2.Response
+    ) -> DeepSeekStatusError:
+        return make_status_error(body=body, response=response, secret=self.api_key)
+
+
+@guard_namespaces
+class DeepSeek(_DeepSeekMembers, openai.OpenAI):
+    """An :class:`openai.OpenAI` for DeepSeek. Build it with :func:`get_client`."""
 
     def __init__(
         self,
@@ -370,26 +408,10 @@ class DeepSeek(openai.OpenAI):
             http_client=http_client,
             _enforce_credentials=_enforce_credentials,
         )
-        # openai read these from OpenAI's environment; none of it may reach DeepSeek.
-        self.organization = None
-        self.project = None
-        self.admin_api_key = None
-        self.webhook_secret = webhook_secret
-        self._custom_headers = dict(default_headers or {})
-        self._ambient_authorizations = frozenset()
+        _forget_openai_env(self, default_headers, webhook_secret)
         self._default_stream_cls = DeepSeekStream
 
     # -- DeepSeek state ------------------------------------------------------------------------
-
-    @property
-    def settings(self) -> DeepSeekSettings:
-        """The settings this client was built from (policies included)."""
-        return self._deepseek.settings
-
-    @property
-    def is_beta(self) -> bool:
-        """Whether this client talks to the beta base URL."""
-        return self._deepseek.beta
 
     @cached_property
     def beta_client(self) -> Self:
@@ -400,14 +422,6 @@ class DeepSeek(openai.OpenAI):
     def standard_client(self) -> Self:
         """The standard twin of a beta client, sharing the connection pool."""
         return self.copy(beta=False) if self.is_beta else self
-
-    @property
-    @override
-    def user_agent(self) -> str:
-        return f"deepseek-openai/{__version__} (openai-python/{self._version})"
-
-    def __repr__(self) -> str:
-        return _describe(self)
 
     # -- openai seams --------------------------------------------------------------------------
 
@@ -485,12 +499,6 @@ class DeepSeek(openai.OpenAI):
         return checked
 
     @override
-    def _make_status_error(
-        self, err_msg: str, *, body: object, response: httpx2.Response
-    ) -> DeepSeekStatusError:
-        return make_status_error(body=body, response=response, secret=self.api_key)
-
-    @override
     def _should_retry(self, response: httpx2.Response) -> bool:
         if response.status_code in _NEVER_RETRY:
             return False
@@ -549,10 +557,8 @@ class DeepSeek(openai.OpenAI):
 
 
 @guard_namespaces
-class AsyncDeepSeek(openai.AsyncOpenAI):
+class AsyncDeepSeek(_DeepSeekMembers, openai.AsyncOpenAI):
     """An :class:`openai.AsyncOpenAI` for DeepSeek. Build it with :func:`get_async_client`."""
-
-    _deepseek: _DeepSeekState
 
     def __init__(
         self,
@@ -602,23 +608,8 @@ class AsyncDeepSeek(openai.AsyncOpenAI):
             http_client=http_client,
             _enforce_credentials=_enforce_credentials,
         )
-        self.organization = None
-        self.project = None
-        self.admin_api_key = None
-        self.webhook_secret = webhook_secret
-        self._custom_headers = dict(default_headers or {})
-        self._ambient_authorizations = frozenset()
+        _forget_openai_env(self, default_headers, webhook_secret)
         self._default_stream_cls = AsyncDeepSeekStream
-
-    @property
-    def settings(self) -> DeepSeekSettings:
-        """The settings this client was built from (policies included)."""
-        return self._deepseek.settings
-
-    @property
-    def is_beta(self) -> bool:
-        """Whether this client talks to the beta base URL."""
-        return self._deepseek.beta
 
     @cached_property
     def beta_client(self) -> Self:
@@ -629,14 +620,6 @@ class AsyncDeepSeek(openai.AsyncOpenAI):
     def standard_client(self) -> Self:
         """The standard twin of a beta client, sharing the connection pool."""
         return self.copy(beta=False) if self.is_beta else self
-
-    @property
-    @override
-    def user_agent(self) -> str:
-        return f"deepseek-openai/{__version__} (openai-python/{self._version})"
-
-    def __repr__(self) -> str:
-        return _describe(self)
 
     @overload
     async def request(
@@ -710,12 +693,6 @@ class AsyncDeepSeek(openai.AsyncOpenAI):
             raise _malformed(response, exc) from exc
         checked: _ResponseT = _checked(result, cast_to, response)
         return checked
-
-    @override
-    def _make_status_error(
-        self, err_msg: str, *, body: object, response: httpx2.Response
-    ) -> DeepSeekStatusError:
-        return make_status_error(body=body, response=response, secret=self.api_key)
 
     @override
     def _should_retry(self, response: httpx2.Response) -> bool:
