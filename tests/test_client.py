@@ -467,3 +467,23 @@ def test_callable_key_is_redacted_from_an_echoing_401(recorder: Recorder, http_c
     assert KEY not in str(info.value)
     assert KEY not in repr(info.value.body)
     assert KEY not in repr(client)
+
+
+def test_with_options_bad_value_gives_one_clear_configuration_error() -> None:
+    client = get_client(api_key=KEY)
+    with pytest.raises(ConfigurationError) as info:
+        client.with_options(guard_mode="loud")  # type: ignore[arg-type]
+    message = str(info.value)
+    assert message.count("Invalid DeepSeek settings") == 1
+    assert "guard_mode='loud'" in message
+    assert "'strict', 'warn' or 'off'" in message
+
+
+def test_with_options_per_call_reuses_equal_settings() -> None:
+    """with_options(thinking=False) is the per-call switch: equal calls share one frozen settings."""
+    client = get_client(api_key=KEY)
+    first = client.with_options(thinking=False)
+    second = client.with_options(thinking=False)
+    assert first.settings is second.settings
+    assert first.settings.thinking is False
+    assert client.settings.thinking is None

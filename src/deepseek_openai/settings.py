@@ -7,6 +7,7 @@ the current directory. Nothing is ever read from OpenAI's own variables (``OPENA
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, Literal
 
@@ -114,13 +115,22 @@ class DeepSeekSettings(BaseSettings):
         return value.rstrip("/")
 
     def updated(self, **changes: Any) -> DeepSeekSettings:
-        """A validated copy with ``changes`` applied; the environment is not read again."""
+        """A validated copy with ``changes`` applied; every field is passed, so the environment cannot win.
+
+        Validation goes through pydantic-settings' ``__init__`` (about 1 ms: it walks every source), and
+        ``client.with_options(thinking=False)`` is meant to be used per call, so equal requests share
+        one frozen result.
+        """
+        try:
+            return _updated(self, tuple(sorted(changes.items())))
+        except TypeError:  # an unhashable value: validate without the cache
+            return self._validated(changes)
+
+    def _validated(self, changes: dict[str, Any]) -> DeepSeekSettings:
         values = {name: getattr(self, name) for name in type(self).model_fields}
         values.update(changes)
-        try:
-            return type(self).model_validate(values)
-        except ValidationError as exc:
-            raise ConfigurationError(_describe(exc, changes)) from None
+        # __init__ turns a ValidationError into a ConfigurationError naming the argument.
+        return type(self)(**values)
 
     @property
     def resolved_beta_base_url(self) -> str:
@@ -135,6 +145,11 @@ class DeepSeekSettings(BaseSettings):
         for name, value in super().__repr_args__():
             # SecretStr already hides the key; this keeps it out of repr even if the type changes.
             yield name, ("**********" if name == "api_key" and value is not None else value)
+
+
+@functools.lru_cache(maxsize=64)
+def _updated(settings: DeepSeekSettings, changes: tuple[tuple[str, Any], ...]) -> DeepSeekSettings:
+    return settings._validated(dict(changes))
 
 
 _CACHE: dict[tuple[Any, ...], DeepSeekSettings] = {}
