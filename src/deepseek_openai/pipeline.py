@@ -173,25 +173,35 @@ def prepare_request(endpoint: Endpoint, body: Mapping[str, Any], policy: Policy)
 # Translate
 
 
-def _translate_chat(body: dict[str, Any], policy: Policy, prepared: Prepared) -> None:
+def _resolve_model(body: dict[str, Any], policy: Policy, prepared: Prepared, *, chat: bool) -> bool | None:
+    """Resolve the model name; a retired one is renamed (with a DeprecationWarning) or refused.
+
+    Returns the thinking mode a retired chat name implied (``deepseek-reasoner`` thought).
+    """
     model = body.get("model")
     resolved = resolve_model(model) if isinstance(model, str) else None
-    implied_thinking: bool | None = None
-    if resolved is not None and resolved.status == "retired":
-        if policy.retired == "error":
-            raise DeepSeekRequestError(
-                f"model={resolved.requested!r} is retired",
-                why=resolved.message or "the name was switched off",
-                fix=f"use model={resolved.id!r}" + (", thinking=False" if resolved.thinking is False else ""),
-                source=_retired_source(resolved),
-                param="model",
-            )
-        body["model"] = resolved.id
-        implied_thinking = resolved.thinking
-        prepared.notices.append(
-            Notice(DeprecationWarning, f"{resolved.message} Sent as model={resolved.id!r} for now.")
-        )
     prepared.model = resolved
+    if resolved is None or resolved.status != "retired":
+        return None
+    implied = resolved.thinking if chat else None
+    if policy.retired == "error":
+        raise DeepSeekRequestError(
+            f"model={resolved.requested!r} is retired",
+            why=resolved.message or "the name was switched off",
+            fix=f"use model={resolved.id!r}" + (", thinking=False" if implied is False else ""),
+            source=_retired_source(resolved),
+            param="model",
+        )
+    body["model"] = resolved.id
+    prepared.notices.append(
+        Notice(DeprecationWarning, f"{resolved.message} Sent as model={resolved.id!r} for now.")
+    )
+    return implied
+
+
+def _translate_chat(body: dict[str, Any], policy: Policy, prepared: Prepared) -> None:
+    implied_thinking = _resolve_model(body, policy, prepared, chat=True)
+    resolved = prepared.model
 
     _rename(body, "max_completion_tokens", "max_tokens")
     for openai_name in ("safety_identifier", "user"):
@@ -201,22 +211,7 @@ def _translate_chat(body: dict[str, Any], policy: Policy, prepared: Prepared) ->
 
 
 def _translate_fim(body: dict[str, Any], policy: Policy, prepared: Prepared) -> None:
-    model = body.get("model")
-    resolved = resolve_model(model) if isinstance(model, str) else None
-    if resolved is not None and resolved.status == "retired":
-        if policy.retired == "error":
-            raise DeepSeekRequestError(
-                f"model={resolved.requested!r} is retired",
-                why=resolved.message or "the name was switched off",
-                fix=f"use model={resolved.id!r}",
-                source=_retired_source(resolved),
-                param="model",
-            )
-        body["model"] = resolved.id
-        prepared.notices.append(
-            Notice(DeprecationWarning, f"{resolved.message} Sent as model={resolved.id!r} for now.")
-        )
-    prepared.model = resolved
+    _resolve_model(body, policy, prepared, chat=False)
     # FIM never thinks; the client's default thinking mode is deliberately not applied here, but the
     # body's own setting gets the chat path's normalisation (thinking=False -> {"type": "disabled"}).
     _normalize_thinking(body)

@@ -148,14 +148,14 @@ REQUEST_CASES: list[Case] = [
         "pass only user_id",
     ),
     Case(
-        "raise:_translate_chat#0",
+        "raise:_resolve_model#0",
         chat(model="deepseek-chat"),
         "model='deepseek-chat' is retired",
         "use model='deepseek-flash', thinking=False",
         client={"retired_model_policy": "error"},
     ),
     Case(
-        "raise:_translate_fim#0",
+        "raise:_resolve_model#0",
         fim(model="deepseek-reasoner"),
         "model='deepseek-reasoner' is retired",
         "use model='deepseek-flash'",
