@@ -53,9 +53,11 @@ def _phases(events: list[object]) -> list[str]:
     return out
 
 
-def test_stream_order_with_usage_chunk(http: httpx2.Client) -> None:
+def test_stream_with_include_usage_puts_usage_on_the_final_chunk(http: httpx2.Client) -> None:
+    """DeepSeek's order (spec section 7): usage rides on the finish chunk, no empty-choices chunk."""
     events = _stream(http, stream_options={"include_usage": True})
-    assert _phases(events) == ["role", "reasoning", "content", "finish", "usage", "done"]
+    assert _phases(events) == ["role", "reasoning", "content", "finish", "done"]
+    assert events[-2]["choices"][0]["finish_reason"] == "stop"  # type: ignore[index]
     first = events[0]
     assert first["choices"][0]["delta"] == {"role": "assistant", "content": "", "reasoning_content": ""}  # type: ignore[index]
     assert all(e["usage"] is None for e in events[:-2])  # type: ignore[index]

@@ -596,22 +596,16 @@ def chat_events(
         for piece in call.arguments:
             delta = f'{{"tool_calls":[{{"index":{index},"function":{{"arguments":{_dumps(piece)}}}}}]}}'
             events.append(head + delta + tail)
+    # DeepSeek (spec section 7): usage rides on the final chunk, the one with finish_reason; there is
+    # no OpenAI-style extra chunk with empty choices.
     usage = _dumps(usage_dict(reply))
-    finish_usage = "null" if include_usage else usage
     events.append(
         head
         + '{"content":""},"logprobs":null,"finish_reason":'
         + _dumps(reply.finish_reason)
-        + f'}}],"usage":{finish_usage}}}\n\n'
+        + f'}}],"usage":{usage}}}\n\n'
     )
     out = [event.encode() for event in events]
-    if include_usage:
-        out.append(
-            (
-                f'data: {{"id":"{request_id}","object":"chat.completion.chunk","created":{created},'
-                f'"model":"{model}","system_fingerprint":"{SYSTEM_FINGERPRINT}","choices":[],"usage":{usage}}}\n\n'
-            ).encode()
-        )
     out.append(DONE)
     return out
 
@@ -644,15 +638,8 @@ def fim_events(
         head
         + '"","index":0,"logprobs":null,"finish_reason":'
         + _dumps(reply.finish_reason)
-        + f'}}],"usage":{"null" if include_usage else usage}}}\n\n'
+        + f'}}],"usage":{usage}}}\n\n'
     )
     out = [event.encode() for event in events]
-    if include_usage:
-        out.append(
-            (
-                f'data: {{"id":"{request_id}","object":"text_completion","created":{created},'
-                f'"model":"{model}","system_fingerprint":"{SYSTEM_FINGERPRINT}","choices":[],"usage":{usage}}}\n\n'
-            ).encode()
-        )
     out.append(DONE)
     return out
