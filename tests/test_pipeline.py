@@ -425,3 +425,39 @@ def test_fim_needs_beta_and_no_thinking() -> None:
         prepare_request("fim", fim(max_tokens=5000), Policy(beta=True))
     with pytest.raises(DeepSeekRequestError, match="echo"):
         prepare_request("fim", fim(echo=True, suffix="x"), Policy(beta=True))
+
+
+UNTRANSLATABLE = [
+    # (body additions, strict error fragment, what warn/off send instead)
+    ({"user": "alice@example.com"}, "cannot be used as DeepSeek's user_id", {}),
+    ({"user": "u1", "user_id": "u2"}, "both user='u1' and user_id='u2'", {"user_id": "u2"}),
+    ({"max_completion_tokens": 10, "max_tokens": 20}, "both max_completion_tokens=10", {"max_tokens": 20}),
+]
+_NAMES = ("user", "user_id", "max_tokens", "max_completion_tokens")
+
+
+@pytest.mark.parametrize(("extra", "fragment", "sent"), UNTRANSLATABLE)
+def test_untranslatable_openai_names_are_refused_only_in_strict_mode(
+    extra: dict[str, Any], fragment: str, sent: dict[str, Any]
+) -> None:
+    """DeepSeek ignores OpenAI's names, so warn/off drop them instead of blocking an accepted request."""
+    with pytest.raises(DeepSeekRequestError, match=fragment):
+        run(chat(**extra))
+    warned = run(chat(**extra), guard_mode="warn")
+    assert [n.category for n in warned.notices] == [DeepSeekCompatibilityWarning]
+    assert fragment in warned.notices[0].message
+    off = run(chat(**extra), guard_mode="off")
+    assert off.notices == []
+    for prepared in (warned, off):
+        assert {k: prepared.body[k] for k in _NAMES if k in prepared.body} == sent
+
+
+def test_thinking_effort_contradiction_is_left_to_the_server_outside_strict_mode() -> None:
+    body = chat(thinking={"type": "disabled"}, reasoning_effort="high")
+    with pytest.raises(DeepSeekRequestError, match="contradicts reasoning_effort"):
+        run(dict(body))
+    warned = run(dict(body), guard_mode="warn")
+    assert any("contradicts" in n.message for n in warned.notices)
+    off = run(dict(body), guard_mode="off")
+    assert off.body["thinking"] == {"type": "disabled"}
+    assert off.body["reasoning_effort"] == "high"

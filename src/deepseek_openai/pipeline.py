@@ -203,11 +203,11 @@ def _translate_chat(body: dict[str, Any], policy: Policy, prepared: Prepared) ->
     implied_thinking = _resolve_model(body, policy, prepared, chat=True)
     resolved = prepared.model
 
-    _rename(body, "max_completion_tokens", "max_tokens")
+    _rename(body, "max_completion_tokens", "max_tokens", policy, prepared)
     for openai_name in ("safety_identifier", "user"):
-        _translate_user_id(body, openai_name)
+        _translate_user_id(body, openai_name, policy, prepared)
 
-    prepared.thinking = _settle_thinking(body, policy, implied_thinking, resolved)
+    prepared.thinking = _settle_thinking(body, policy, prepared, implied_thinking, resolved)
 
 
 def _translate_fim(body: dict[str, Any], policy: Policy, prepared: Prepared) -> None:
@@ -224,47 +224,80 @@ def _retired_source(resolved: ResolvedModel) -> Source:
     return RETIRED[resolved.requested].source
 
 
-def _rename(body: dict[str, Any], old: str, new: str) -> None:
+def _refuse(policy: Policy, prepared: Prepared, error: DeepSeekRequestError, fallback: str) -> None:
+    """A translation that cannot be made: raise in strict mode, else apply ``fallback`` (warned in warn mode).
+
+    The fallback is what DeepSeek itself would do with the untranslated request, so warn and off
+    never block a request the API accepts.
+    """
+    if policy.guard_mode == "strict":
+        raise error
+    if policy.guard_mode == "warn":
+        prepared.notices.append(Notice(DeepSeekCompatibilityWarning, f"{error} (warn mode: {fallback})"))
+
+
+def _rename(body: dict[str, Any], old: str, new: str, policy: Policy, prepared: Prepared) -> None:
     if old not in body:
         return
     value = body.pop(old)
     if value is None:
         return
     if body.get(new) is not None and body[new] != value:
-        raise DeepSeekRequestError(
-            f"both {old}={value!r} and {new}={body[new]!r} were given",
-            why=f"DeepSeek's name for this parameter is {new}; {old} (OpenAI's name) is translated to it",
-            fix=f"pass only {new}",
-            source=CHAT_API_PAGE,
-            param=old,
+        _refuse(
+            policy,
+            prepared,
+            DeepSeekRequestError(
+                f"both {old}={value!r} and {new}={body[new]!r} were given",
+                why=f"DeepSeek's name for this parameter is {new}; {old} (OpenAI's name) is translated to it",
+                fix=f"pass only {new}",
+                source=CHAT_API_PAGE,
+                param=old,
+            ),
+            f"{old} was dropped, {new} kept",
         )
+        return
     body[new] = value
 
 
-def _translate_user_id(body: dict[str, Any], openai_name: str) -> None:
+def _translate_user_id(body: dict[str, Any], openai_name: str, policy: Policy, prepared: Prepared) -> None:
     if openai_name not in body:
         return
     value = body.pop(openai_name)
     if value is None:
         return
+    # DeepSeek ignores OpenAI's names, so when a value cannot be translated, dropping it (warn/off)
+    # sends what the API would have acted on anyway.
     if not isinstance(value, str) or not _USER_ID_RE.match(value):
-        raise DeepSeekRequestError(
-            f"{openai_name}={value!r} cannot be used as DeepSeek's user_id",
-            why="DeepSeek's end-user id (user_id) must match [a-zA-Z0-9_-] and be at most 512 characters; "
-            f"OpenAI's {openai_name} is translated to it",
-            fix="pass an id of letters, digits, '_' or '-' (hash e-mail addresses, for instance)",
-            source=CHAT_API_PAGE,
-            param=openai_name,
+        _refuse(
+            policy,
+            prepared,
+            DeepSeekRequestError(
+                f"{openai_name}={value!r} cannot be used as DeepSeek's user_id",
+                why="DeepSeek's end-user id (user_id) must match [a-zA-Z0-9_-] and be at most "
+                "512 characters; "
+                f"OpenAI's {openai_name} is translated to it",
+                fix="pass an id of letters, digits, '_' or '-' (hash e-mail addresses, for instance)",
+                source=CHAT_API_PAGE,
+                param=openai_name,
+            ),
+            f"{openai_name} was dropped",
         )
+        return
     existing = body.get("user_id")
     if existing is not None and existing != value:
-        raise DeepSeekRequestError(
-            f"both {openai_name}={value!r} and user_id={existing!r} were given",
-            why=f"{openai_name} is translated to DeepSeek's user_id, so they would conflict",
-            fix="pass only user_id (in extra_body)",
-            source=CHAT_API_PAGE,
-            param=openai_name,
+        _refuse(
+            policy,
+            prepared,
+            DeepSeekRequestError(
+                f"both {openai_name}={value!r} and user_id={existing!r} were given",
+                why=f"{openai_name} is translated to DeepSeek's user_id, so they would conflict",
+                fix="pass only user_id (in extra_body)",
+                source=CHAT_API_PAGE,
+                param=openai_name,
+            ),
+            f"{openai_name} was dropped, user_id kept",
         )
+        return
     body["user_id"] = value
 
 
@@ -303,7 +336,11 @@ def _normalize_thinking(body: dict[str, Any]) -> Any:
 
 
 def _settle_thinking(
-    body: dict[str, Any], policy: Policy, implied: bool | None, resolved: ResolvedModel | None
+    body: dict[str, Any],
+    policy: Policy,
+    prepared: Prepared,
+    implied: bool | None,
+    resolved: ResolvedModel | None,
 ) -> bool | None:
     """Normalise ``thinking`` / ``reasoning_effort`` and apply the client's defaults."""
     thinking = _normalize_thinking(body)
@@ -315,12 +352,17 @@ def _settle_thinking(
     if thinking is not None and effort is not None:
         on = thinking["type"] == "enabled"
         if on != (effort != "none"):
-            raise DeepSeekRequestError(
-                f"thinking={thinking!r} contradicts reasoning_effort={effort!r}",
-                why="reasoning_effort 'none' turns thinking off and any other effort needs thinking on",
-                fix="set only one of them, e.g. thinking=False, or effort='high' with thinking on",
-                source=REASONING_PAGE,
-                param="reasoning_effort",
+            _refuse(
+                policy,
+                prepared,
+                DeepSeekRequestError(
+                    f"thinking={thinking!r} contradicts reasoning_effort={effort!r}",
+                    why="reasoning_effort 'none' turns thinking off and any other effort needs thinking on",
+                    fix="set only one of them, e.g. thinking=False, or effort='high' with thinking on",
+                    source=REASONING_PAGE,
+                    param="reasoning_effort",
+                ),
+                "sent unchanged; the server settles it",
             )
     if explicit is None:
         default = implied if implied is not None else policy.thinking

@@ -403,15 +403,27 @@ def _code_guard_keys() -> set[str]:
                     keys.add(f"rule:{first.value}")
                 else:  # f"openai_only.{key}": one rule per table entry
                     keys.update(f"rule:openai_only.{k}" for k in pipeline._OPENAI_ONLY)
-            if (
-                isinstance(node, ast.Raise)
-                and isinstance(node.exc, ast.Call)
-                and isinstance(node.exc.func, ast.Name)
-                and node.exc.func.id in ("DeepSeekRequestError", "UnsupportedFeatureError")
-            ):
+            if _is_guard_site(node):
                 keys.add(f"raise:{func.name}#{raises}")
                 raises += 1
     return keys
+
+
+_ERRORS = ("DeepSeekRequestError", "UnsupportedFeatureError")
+
+
+def _is_guard_site(node: ast.AST) -> bool:
+    """``raise DeepSeekRequestError(...)``, or ``_refuse(policy, prepared, DeepSeekRequestError(...), ...)``
+    (a translation that raises in strict mode only)."""
+    if isinstance(node, ast.Raise):
+        exc = node.exc
+        return isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.func.id in _ERRORS
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_refuse":
+        return any(
+            isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id in _ERRORS
+            for arg in node.args
+        )
+    return False
 
 
 def _raise_sites() -> dict[tuple[str, int], str]:
@@ -423,12 +435,7 @@ def _raise_sites() -> dict[tuple[str, int], str]:
         if isinstance(func, ast.FunctionDef):
             n = 0
             for node in ast.walk(func):
-                if (
-                    isinstance(node, ast.Raise)
-                    and isinstance(node.exc, ast.Call)
-                    and isinstance(node.exc.func, ast.Name)
-                    and node.exc.func.id in ("DeepSeekRequestError", "UnsupportedFeatureError")
-                ):
+                if _is_guard_site(node):
                     for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
                         sites[(func.name, line)] = f"raise:{func.name}#{n}"
                     n += 1
@@ -464,7 +471,7 @@ def fired(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _site_of(exc: BaseException) -> str | None:
     sites = _raise_sites()
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename == pipeline.__file__:
+        if frame.filename == pipeline.__file__ and frame.name != "_refuse":
             return sites.get((frame.name, frame.lineno or 0))
     return None
 
