@@ -233,6 +233,46 @@ def _as_chunk(chunk: Any) -> Any:
     return chunk
 
 
+def _chunk_events(acc: _Accumulator, raw: Any) -> Iterator[StreamEvent]:
+    """The events of one chunk, recorded into ``acc``; the one loop body of the sync and async adapters.
+
+    The hot path: plain attribute reads, no model_dump, one small object per event.
+    """
+    chunk = _as_chunk(raw) if type(raw) is dict else raw
+    if acc.id is None:
+        acc.id, acc.model, acc.created = chunk.id, chunk.model, chunk.created
+    for choice in chunk.choices:
+        delta = choice.delta
+        extra = delta.__pydantic_extra__
+        if extra:
+            text = extra.get("reasoning_content")
+            if text is not None:
+                if acc.reasoning is None:
+                    acc.reasoning = []
+                acc.reasoning.append(text)
+                if text:
+                    yield ReasoningDelta(text)
+        text = delta.content
+        if text is not None:
+            if acc.content is None:
+                acc.content = []
+            acc.content.append(text)
+            if text:
+                yield ContentDelta(text)
+        calls = delta.tool_calls
+        if calls:
+            for call in calls:
+                yield acc.tool_piece(call.index, call.id, call.type, call.function)
+        reason = choice.finish_reason
+        if reason is not None:
+            acc.finish_reason = reason
+            yield Finish(reason)
+    usage = chunk.usage
+    if usage is not None:
+        acc.usage = usage
+        yield UsageEvent(usage)
+
+
 class _EventsBase:
     __slots__ = ("_acc", "_final", "_stream")
 
@@ -287,45 +327,9 @@ class StreamEvents(_EventsBase):
         self.close()
 
     def _events(self) -> Generator[StreamEvent, None, None]:
-        # The hot loop: plain attribute reads, no model_dump, one small object per event.
         acc = self._acc
-        tool_piece = acc.tool_piece
-        content: list[str] | None = None
-        reasoning: list[str] | None = None
         for raw in self._stream:
-            chunk = _as_chunk(raw) if type(raw) is dict else raw
-            if acc.id is None:
-                acc.id, acc.model, acc.created = chunk.id, chunk.model, chunk.created
-            for choice in chunk.choices:
-                delta = choice.delta
-                extra = delta.__pydantic_extra__
-                if extra:
-                    text = extra.get("reasoning_content")
-                    if text is not None:
-                        if reasoning is None:
-                            reasoning = acc.reasoning = []
-                        reasoning.append(text)
-                        if text:
-                            yield ReasoningDelta(text)
-                text = delta.content
-                if text is not None:
-                    if content is None:
-                        content = acc.content = []
-                    content.append(text)
-                    if text:
-                        yield ContentDelta(text)
-                calls = delta.tool_calls
-                if calls:
-                    for call in calls:
-                        yield tool_piece(call.index, call.id, call.type, call.function)
-                reason = choice.finish_reason
-                if reason is not None:
-                    acc.finish_reason = reason
-                    yield Finish(reason)
-            usage = chunk.usage
-            if usage is not None:
-                acc.usage = usage
-                yield UsageEvent(usage)
+            yield from _chunk_events(acc, raw)
         self._final = final = acc.message()
         yield final
 
@@ -363,45 +367,10 @@ class AsyncStreamEvents(_EventsBase):
         await self.aclose()
 
     async def _events(self) -> AsyncGenerator[StreamEvent, None]:
-        # Same loop as StreamEvents._events (kept inline, not shared, because it is the hot path).
         acc = self._acc
-        tool_piece = acc.tool_piece
-        content: list[str] | None = None
-        reasoning: list[str] | None = None
         async for raw in self._stream:
-            chunk = _as_chunk(raw) if type(raw) is dict else raw
-            if acc.id is None:
-                acc.id, acc.model, acc.created = chunk.id, chunk.model, chunk.created
-            for choice in chunk.choices:
-                delta = choice.delta
-                extra = delta.__pydantic_extra__
-                if extra:
-                    text = extra.get("reasoning_content")
-                    if text is not None:
-                        if reasoning is None:
-                            reasoning = acc.reasoning = []
-                        reasoning.append(text)
-                        if text:
-                            yield ReasoningDelta(text)
-                text = delta.content
-                if text is not None:
-                    if content is None:
-                        content = acc.content = []
-                    content.append(text)
-                    if text:
-                        yield ContentDelta(text)
-                calls = delta.tool_calls
-                if calls:
-                    for call in calls:
-                        yield tool_piece(call.index, call.id, call.type, call.function)
-                reason = choice.finish_reason
-                if reason is not None:
-                    acc.finish_reason = reason
-                    yield Finish(reason)
-            usage = chunk.usage
-            if usage is not None:
-                acc.usage = usage
-                yield UsageEvent(usage)
+            for event in _chunk_events(acc, raw):
+                yield event
         self._final = final = acc.message()
         yield final
 
