@@ -20,7 +20,7 @@ from openai.types import Completion
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from .catalogue import BETA_PAGE, Feature, resolve_model
-from .client import AsyncDeepSeek, DeepSeek
+from .client import AsyncDeepSeek, DeepSeek, require_async, require_sync
 from .errors import DeepSeekRequestError, UnsupportedFeatureError
 from .thinking import call_thinking
 
@@ -29,26 +29,15 @@ __all__ = ["afim_complete", "aprefix_complete", "fim_complete", "prefix_complete
 _FIM_MAX_TOKENS = 4096
 
 
+_WHY_BETA = "it sends through the client's beta twin (client.beta_client)"
+
+
 def _sync_client(client: object, func: str) -> DeepSeek:
-    if isinstance(client, DeepSeek):
-        return client
-    if isinstance(client, AsyncDeepSeek):
-        raise TypeError(f"{func}() got an AsyncDeepSeek client. Fix: use a{func}() with async clients.")
-    raise TypeError(
-        f"{func}() needs a DeepSeek client, got {type(client).__name__}. Why: it sends through the "
-        "client's beta twin (client.beta_client). Fix: build the client with deepseek_openai.get_client()."
-    )
+    return require_sync(client, func, _WHY_BETA)
 
 
 def _async_client(client: object, func: str) -> AsyncDeepSeek:
-    if isinstance(client, AsyncDeepSeek):
-        return client
-    if isinstance(client, DeepSeek):
-        raise TypeError(f"{func}() got a sync DeepSeek client. Fix: use {func[1:]}() with sync clients.")
-    raise TypeError(
-        f"{func}() needs an AsyncDeepSeek client, got {type(client).__name__}. Why: it sends through the "
-        "client's beta twin (client.beta_client). Fix: build it with deepseek_openai.get_async_client()."
-    )
+    return require_async(client, func, _WHY_BETA)
 
 
 # --------------------------------------------------------------------------------------------

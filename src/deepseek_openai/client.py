@@ -859,3 +859,27 @@ def get_async_client(
     return AsyncDeepSeek(
         api_key=api_key, beta=beta, settings=_settings_for(settings, overrides), **openai_kwargs
     )
+
+
+def require_sync(client: object, func: str, why: str) -> DeepSeek:
+    """The client a sync helper needs, or a TypeError naming the helper for the client given."""
+    if isinstance(client, DeepSeek):
+        return client
+    if isinstance(client, AsyncDeepSeek):
+        raise TypeError(f"{func}() got an AsyncDeepSeek client. Fix: use a{func}() with async clients.")
+    raise TypeError(
+        f"{func}() needs a DeepSeek client, got {type(client).__name__}. Why: {why}. "
+        "Fix: build the client with deepseek_openai.get_client()."
+    )
+
+
+def require_async(client: object, func: str, why: str) -> AsyncDeepSeek:
+    """The async twin of :func:`require_sync` (``func`` is the async helper's name, ``a...``)."""
+    if isinstance(client, AsyncDeepSeek):
+        return client
+    if isinstance(client, DeepSeek):
+        raise TypeError(f"{func}() got a sync DeepSeek client. Fix: use {func[1:]}() with sync clients.")
+    raise TypeError(
+        f"{func}() needs an AsyncDeepSeek client, got {type(client).__name__}. Why: {why}. "
+        "Fix: build it with deepseek_openai.get_async_client()."
+    )

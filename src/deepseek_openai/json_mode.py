@@ -19,7 +19,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import TypeAdapter, ValidationError
 
 from .catalogue import CHAT_API_PAGE
-from .client import AsyncDeepSeek, DeepSeek
+from .client import AsyncDeepSeek, DeepSeek, require_async, require_sync
 from .errors import DeepSeekError, DeepSeekRequestError
 
 __all__ = ["JSONModeError", "JSONResult", "ajson_complete", "json_complete"]
@@ -181,6 +181,9 @@ def _parse(completion: ChatCompletion, attempts: int, adapter: TypeAdapter[Any] 
         raise JSONModeError("schema", completion=completion, attempts=attempts, detail=detail) from None
 
 
+_WHY_CLIENT = "it reads the client's settings.model and relies on its DeepSeek request pipeline"
+
+
 @overload
 def json_complete(
     client: DeepSeek,
@@ -222,10 +225,7 @@ def json_complete(
     pydantic validates, e.g. a ``BaseModel`` or ``list[int]``) not of that type. Other keywords go
     to ``chat.completions.create``; ``model`` defaults to the client's ``settings.model``.
     """
-    if not isinstance(client, DeepSeek) and not isinstance(client, AsyncDeepSeek):
-        raise TypeError(f"json_complete() needs a DeepSeek client, got {type(client).__name__}.")
-    if isinstance(client, AsyncDeepSeek):
-        raise TypeError("json_complete() got an AsyncDeepSeek client. Fix: use ajson_complete().")
+    client = require_sync(client, "json_complete", _WHY_CLIENT)
     request = _json_request(client, messages, retries, model, kwargs)
     adapter = TypeAdapter(into) if into is not None else None
     attempt = 0
@@ -273,9 +273,7 @@ async def ajson_complete(
     **kwargs: Any,
 ) -> JSONResult[Any]:
     """The async twin of :func:`json_complete`."""
-    if not isinstance(client, AsyncDeepSeek):
-        hint = " Fix: use json_complete()." if isinstance(client, DeepSeek) else ""
-        raise TypeError(f"ajson_complete() needs an AsyncDeepSeek client, got {type(client).__name__}.{hint}")
+    client = require_async(client, "ajson_complete", _WHY_CLIENT)
     request = _json_request(client, messages, retries, model, kwargs)
     adapter = TypeAdapter(into) if into is not None else None
     attempt = 0
