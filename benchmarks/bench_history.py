@@ -89,8 +89,8 @@ def _median_ns(fn: Callable[[], object], reps: int) -> float:
 
 
 def run(quick: bool) -> list[Figure]:
-    from deepseek_openai.client import _run_pipeline
-    from deepseek_openai.pipeline import Policy, prepare_request
+    from deepseek_openai._client import _run_pipeline
+    from deepseek_openai._pipeline import Policy, prepare_request
 
     client = openai.OpenAI(api_key=KEY, base_url=BASE)
     policy = Policy()

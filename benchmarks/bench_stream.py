@@ -113,7 +113,7 @@ def concurrent_inprocess(quick: bool, streams: int = 256) -> Figure:
 
 def run(quick: bool) -> list[Figure]:
     from deepseek_openai import DeepSeek
-    from deepseek_openai.reasoning import iter_events
+    from deepseek_openai._reasoning import iter_events
 
     body = _sse_body()
 

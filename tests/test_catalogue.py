@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from deepseek_openai import CATALOGUE_DATE, Feature, capability, resolve_model
-from deepseek_openai.catalogue import (
+from deepseek_openai._catalogue import (
     ALIASES,
     MODELS,
     PEAK_HOURS,

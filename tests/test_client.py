@@ -22,7 +22,7 @@ from deepseek_openai import (
     get_async_client,
     get_client,
 )
-from deepseek_openai.client import check_base_url
+from deepseek_openai._client import check_base_url
 
 from .conftest import KEY, Recorder
 

@@ -46,7 +46,7 @@ from deepseek_openai import (
     get_async_client,
     get_client,
 )
-from deepseek_openai.errors import error_class_for, redact
+from deepseek_openai._errors import error_class_for, redact
 
 from .conftest import KEY, Recorder, chunk, sse
 

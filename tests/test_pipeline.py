@@ -16,7 +16,7 @@ from deepseek_openai import (
     DeepSeekSettings,
     UnsupportedFeatureError,
 )
-from deepseek_openai.pipeline import Policy, endpoint_for, normalize_effort, prepare_request
+from deepseek_openai._pipeline import Policy, endpoint_for, normalize_effort, prepare_request
 
 USER = {"role": "user", "content": "Hi"}
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from deepseek_openai import ConfigurationError, DeepSeekSettings
-from deepseek_openai.settings import derive_beta_url
+from deepseek_openai._settings import derive_beta_url
 
 from .conftest import KEY
 

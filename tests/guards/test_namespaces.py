@@ -10,8 +10,8 @@ import openai
 import pytest
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, UnsupportedFeatureError
-from deepseek_openai.errors import DeepSeekCompatibilityWarning, DeepSeekError
-from deepseek_openai.guards import (
+from deepseek_openai._errors import DeepSeekCompatibilityWarning, DeepSeekError
+from deepseek_openai._guards import (
     SUPPORTED_NAMESPACES,
     NamespaceGuard,
     resource_namespaces,
@@ -55,7 +55,7 @@ def test_a_namespace_added_by_a_new_openai_release_is_guarded_automatically() ->
 
     from openai.resources.embeddings import Embeddings
 
-    from deepseek_openai.guards import guard_namespaces
+    from deepseek_openai._guards import guard_namespaces
 
     class FutureOpenAI(openai.OpenAI):
         @cached_property

@@ -10,7 +10,7 @@ import pydantic
 import pytest
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
-from deepseek_openai.errors import DeepSeekCompatibilityWarning
+from deepseek_openai._errors import DeepSeekCompatibilityWarning
 from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, sync_client

@@ -19,8 +19,9 @@ from typing import Any
 import openai
 import pytest
 
-from deepseek_openai import DeepSeek, DeepSeekRequestError, UnsupportedFeatureError, pipeline
-from deepseek_openai.guards import SUPPORTED_SUBNAMESPACES, unsupported_namespaces
+from deepseek_openai import DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
+from deepseek_openai import _pipeline as pipeline
+from deepseek_openai._guards import SUPPORTED_SUBNAMESPACES, unsupported_namespaces
 from tests.conftest import Recorder
 
 from ._support import drive_sync, sync_client

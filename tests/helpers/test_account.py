@@ -8,7 +8,7 @@ import httpx2
 import pytest
 
 from deepseek_openai import AuthenticationError, MalformedResponseError, ServerError, get_client
-from deepseek_openai.account import Balance, BalanceInfo, aget_balance, get_balance
+from deepseek_openai._account import Balance, BalanceInfo, aget_balance, get_balance
 from tests.conftest import KEY, Recorder
 
 

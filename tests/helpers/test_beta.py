@@ -6,9 +6,9 @@ import pytest
 from openai.types import Completion
 
 from deepseek_openai import DeepSeekRequestError, get_client
-from deepseek_openai.beta import afim_complete, aprefix_complete, fim_complete, prefix_complete
-from deepseek_openai.reasoning import iter_events
-from deepseek_openai.thinking import thinking_options
+from deepseek_openai._beta import afim_complete, aprefix_complete, fim_complete, prefix_complete
+from deepseek_openai._reasoning import iter_events
+from deepseek_openai._thinking import thinking_options
 
 QUICK_SORT = [{"role": "user", "content": "Please write quick sort code"}]
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from deepseek_openai import DeepSeekRequestError, ReasoningContentRequiredError, get_async_client, get_client
-from deepseek_openai.reasoning import to_message
+from deepseek_openai._reasoning import to_message
 from deepseek_openai.testing import ScriptedReply, ScriptedToolCall
 
 TOOLS = [

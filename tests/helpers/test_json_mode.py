@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from deepseek_openai import DeepSeekRequestError
-from deepseek_openai.json_mode import JSONModeError, ajson_complete, json_complete
+from deepseek_openai._json_mode import JSONModeError, ajson_complete, json_complete
 from deepseek_openai.testing import Fault
 
 ASK = [

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from deepseek_openai.reasoning import (
+from deepseek_openai._reasoning import (
     ContentDelta,
     FinalMessage,
     Finish,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deepseek_openai import DeepSeekRequestError
-from deepseek_openai.thinking import thinking_options
+from deepseek_openai._thinking import thinking_options
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 

@@ -10,9 +10,9 @@ from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletionChunk
 
 from deepseek_openai import DeepSeekRequestError
-from deepseek_openai.catalogue import MODELS
-from deepseek_openai.reasoning import iter_events
-from deepseek_openai.usage import UsageSummary, estimate_cost, usage_summary
+from deepseek_openai._catalogue import MODELS
+from deepseek_openai._reasoning import iter_events
+from deepseek_openai._usage import UsageSummary, estimate_cost, usage_summary
 
 DEEPSEEK_USAGE = {
     "prompt_tokens": 1000,

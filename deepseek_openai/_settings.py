@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import ConfigurationError
+from ._errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_BASE_URL",

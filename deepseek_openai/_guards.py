@@ -38,8 +38,8 @@ from typing import Any, Final, NoReturn, TypeVar
 import openai
 import wrapt
 
-from .catalogue import CATALOGUE_DATE, Source
-from .errors import DeepSeekCompatibilityWarning, UnsupportedFeatureError
+from ._catalogue import CATALOGUE_DATE, Source
+from ._errors import DeepSeekCompatibilityWarning, UnsupportedFeatureError
 
 __all__ = [
     "ALTERNATIVES",

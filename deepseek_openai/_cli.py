@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .client import DeepSeek
+    from ._client import DeepSeek
 
 __all__ = ["Output", "UsageError", "build_parser", "main"]
 
@@ -318,7 +318,7 @@ def _exit_code(exc: BaseException) -> int | None:
         return None
     import openai
 
-    from .errors import ConfigurationError
+    from ._errors import ConfigurationError
 
     if isinstance(exc, ConfigurationError):
         return EXIT_USAGE
@@ -360,8 +360,8 @@ def _silence_stdout() -> None:
 
 def _client(args: argparse.Namespace, *, max_retries: int | None = None) -> DeepSeek:
     """A client from DEEPSEEK_* plus the command-line overrides; a missing key raises exit 2."""
-    from .client import get_client
-    from .settings import DeepSeekSettings
+    from ._client import get_client
+    from ._settings import DeepSeekSettings
 
     if DeepSeekSettings().api_key is None:
         raise UsageError(_MISSING_KEY)
@@ -416,7 +416,7 @@ def _cmd_chat(args: argparse.Namespace, out: Output) -> int:
     if args.max_tokens is not None:
         request["max_tokens"] = args.max_tokens
     stream: Any = client.chat.completions.create(**request)
-    from .reasoning import ContentDelta, FinalMessage, ReasoningDelta, iter_events
+    from ._reasoning import ContentDelta, FinalMessage, ReasoningDelta, iter_events
 
     final: FinalMessage | None = None
     state = "start"  # start -> reasoning -> answer
@@ -454,7 +454,7 @@ def _chat_json(
 ) -> int:
     import json
 
-    from .json_mode import json_complete
+    from ._json_mode import json_complete
 
     kwargs: dict[str, Any] = {"model": model}
     if args.max_tokens is not None:
@@ -470,8 +470,8 @@ def _print_usage(out: Output, usage: Any, model: str) -> None:
     if usage is None:
         out.note("usage: not reported")
         return
-    from .errors import DeepSeekRequestError
-    from .usage import estimate_cost, usage_summary
+    from ._errors import DeepSeekRequestError
+    from ._usage import estimate_cost, usage_summary
 
     summary = usage_summary(usage)
     try:
@@ -489,7 +489,7 @@ def _print_usage(out: Output, usage: Any, model: str) -> None:
 
 
 def _cmd_models(args: argparse.Namespace, out: Output) -> int:
-    from .catalogue import resolve_model
+    from ._catalogue import resolve_model
 
     client = _client(args)
     page = client.models.list()
@@ -522,7 +522,7 @@ def _cmd_models(args: argparse.Namespace, out: Output) -> int:
 
 
 def _cmd_balance(args: argparse.Namespace, out: Output) -> int:
-    from .account import get_balance
+    from ._account import get_balance
 
     balance = get_balance(_client(args))
     out.line(f"available: {'yes' if balance.is_available else 'no (top up to keep using the API)'}")
@@ -539,7 +539,7 @@ def _cmd_doctor(args: argparse.Namespace, out: Output) -> int:
     """Each check prints one line; a failure says the fix. Exit 1 if any check fails."""
     import datetime as dt
 
-    from .errors import ConfigurationError
+    from ._errors import ConfigurationError
 
     failures = 0
 
@@ -550,7 +550,7 @@ def _cmd_doctor(args: argparse.Namespace, out: Output) -> int:
         return ok
 
     try:
-        from .settings import DeepSeekSettings
+        from ._settings import DeepSeekSettings
 
         overrides: dict[str, Any] = {}
         if getattr(args, "base_url", None):
@@ -604,7 +604,7 @@ def _reachable(base_url: str, timeout: float) -> tuple[bool, str, str]:
     """Any HTTP answer from GET <base_url>/models (no key sent) proves the URL is reachable."""
     import httpx2
 
-    from .client import check_base_url
+    from ._client import check_base_url
 
     label = "base URL"
     try:
@@ -628,7 +628,7 @@ def _reachable(base_url: str, timeout: float) -> tuple[bool, str, str]:
 def _check_key(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> bool:
     import openai
 
-    from .errors import AuthenticationError
+    from ._errors import AuthenticationError
 
     try:
         models = client.models.list()
@@ -643,7 +643,7 @@ def _check_key(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> boo
 def _check_balance(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> None:
     import openai
 
-    from .account import get_balance
+    from ._account import get_balance
 
     try:
         balance = get_balance(client)
@@ -663,7 +663,7 @@ def _pricing_window(now: Any) -> str:
     """'peak' or 'off-peak' now, and when it changes (catalogue windows, UTC)."""
     import datetime as dt
 
-    from .catalogue import is_peak
+    from ._catalogue import is_peak
 
     peak = is_peak(now)
     change = now.replace(minute=0, second=0, microsecond=0)

@@ -98,7 +98,7 @@ class UsageEvent:
     @property
     def summary(self) -> Any:
         """The :class:`deepseek_openai.usage.UsageSummary` of this usage (cache hits, reasoning)."""
-        from .usage import usage_summary
+        from ._usage import usage_summary
 
         return usage_summary(self.usage)
 

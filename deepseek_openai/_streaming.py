@@ -18,7 +18,7 @@ import openai
 from openai import AsyncStream, Stream
 from openai._streaming import ServerSentEvent
 
-from .errors import (
+from ._errors import (
     TRACE_HEADER,
     DeepSeekConnectionError,
     DeepSeekError,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pytest
 
 if TYPE_CHECKING:
-    from deepseek_openai.client import AsyncDeepSeek, DeepSeek
+    from deepseek_openai._client import AsyncDeepSeek, DeepSeek
     from deepseek_openai.testing._server import DeepSeekEmulator
 
 #: Retries the client fixtures allow: enough to exercise retry paths, few enough to keep tests quick.

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from .catalogue import (
+from ._catalogue import (
     BETA_PAGE,
     CHAT_API_PAGE,
     REASONING_PAGE,
@@ -31,8 +31,8 @@ from .catalogue import (
     Source,
     resolve_model,
 )
-from .errors import DeepSeekCompatibilityWarning, DeepSeekRequestError, UnsupportedFeatureError
-from .settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
+from ._errors import DeepSeekCompatibilityWarning, DeepSeekRequestError, UnsupportedFeatureError
+from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
 
 __all__ = [
     "EFFORTS",
@@ -219,7 +219,7 @@ def _translate_fim(body: dict[str, Any], policy: Policy, prepared: Prepared) -> 
 
 
 def _retired_source(resolved: ResolvedModel) -> Source:
-    from .catalogue import RETIRED
+    from ._catalogue import RETIRED
 
     return RETIRED[resolved.requested].source
 

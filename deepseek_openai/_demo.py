@@ -19,10 +19,10 @@ from contextlib import ExitStack
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .cli import EXIT_OK, KEY_ENV, Output, UsageError, _client, _require_emulator_extra
+from ._cli import EXIT_OK, KEY_ENV, Output, UsageError, _client, _require_emulator_extra
 
 if TYPE_CHECKING:
-    from .client import DeepSeek
+    from ._client import DeepSeek
     from .testing import DeepSeekEmulator
 
 __all__ = ["SECTIONS", "run_demo"]
@@ -51,7 +51,7 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
         emulator: DeepSeekEmulator | None = None
         if not key:
             _require_emulator_extra()
-            from .client import get_client
+            from ._client import get_client
             from .testing import DeepSeekEmulator
 
             emulator = stack.enter_context(DeepSeekEmulator())
@@ -168,7 +168,7 @@ class Tour:
         self._say(response.choices[0].message.content or "")
 
     def streamed_reasoning(self) -> None:
-        from .reasoning import ContentDelta, ReasoningDelta, iter_events
+        from ._reasoning import ContentDelta, ReasoningDelta, iter_events
 
         self._code(
             """
@@ -203,7 +203,7 @@ class Tour:
         )
 
     def tool_loop(self) -> None:
-        from .reasoning import to_message
+        from ._reasoning import to_message
 
         self._code(
             """
@@ -257,7 +257,7 @@ class Tour:
         )
 
     def prefix_completion(self) -> None:
-        from .beta import prefix_complete
+        from ._beta import prefix_complete
 
         self._code(
             """
@@ -276,7 +276,7 @@ class Tour:
         self._say("```python\n" + (response.choices[0].message.content or "") + "\n```", indent="    ")
 
     def fim(self) -> None:
-        from .beta import fim_complete
+        from ._beta import fim_complete
 
         self._code(
             """
@@ -289,7 +289,7 @@ class Tour:
         self._say(prompt + (response.choices[0].text or "") + "\n" + suffix, indent="    ")
 
     def json_mode(self) -> None:
-        from .json_mode import json_complete
+        from ._json_mode import json_complete
 
         self._code(
             """
@@ -314,7 +314,7 @@ class Tour:
     def guards(self) -> None:
         import openai
 
-        from .errors import DeepSeekError
+        from ._errors import DeepSeekError
 
         before = len(self.emulator.requests) if self.emulator is not None else None
         self._code('client.embeddings.create(model="text-embedding-3-small", input="hello")')
@@ -341,7 +341,7 @@ class Tour:
             self._say(f"requests that reached the server: {sent}")
 
     def errors(self) -> None:
-        from .errors import InsufficientBalanceError, RateLimitError
+        from ._errors import InsufficientBalanceError, RateLimitError
 
         if self.emulator is None:
             self._say(
@@ -380,7 +380,7 @@ class Tour:
         self._say("With the default max_retries=2 openai retries 429 and 5xx itself; 400/401/402/422 never.")
 
     def balance(self) -> None:
-        from .account import get_balance
+        from ._account import get_balance
 
         self._code("get_balance(client)")
         balance = get_balance(self.client)
@@ -391,8 +391,8 @@ class Tour:
     def usage_and_cost(self) -> None:
         import datetime as dt
 
-        from .catalogue import is_peak
-        from .usage import estimate_cost, usage_summary
+        from ._catalogue import is_peak
+        from ._usage import estimate_cost, usage_summary
 
         self._code("usage_summary(response.usage); estimate_cost(response.usage, model)")
         usages = [u for u in self.usages if u is not None]

@@ -18,9 +18,9 @@ from typing import Any, Generic, Literal, TypeVar, overload
 from openai.types.chat import ChatCompletion
 from pydantic import TypeAdapter, ValidationError
 
-from .catalogue import CHAT_API_PAGE
-from .client import AsyncDeepSeek, DeepSeek, require_async, require_sync
-from .errors import DeepSeekError, DeepSeekRequestError
+from ._catalogue import CHAT_API_PAGE
+from ._client import AsyncDeepSeek, DeepSeek, require_async, require_sync
+from ._errors import DeepSeekError, DeepSeekRequestError
 
 __all__ = ["JSONModeError", "JSONResult", "ajson_complete", "json_complete"]
 

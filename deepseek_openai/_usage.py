@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from .catalogue import PRICING_PAGE, known_model_ids, prices_at, resolve_model
-from .errors import DeepSeekRequestError
+from ._catalogue import PRICING_PAGE, known_model_ids, prices_at, resolve_model
+from ._errors import DeepSeekRequestError
 
 __all__ = ["UsageSummary", "estimate_cost", "usage_summary"]
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx2
 import openai
 
-from .errors import MalformedResponseError
+from ._errors import MalformedResponseError
 
 __all__ = ["Balance", "BalanceInfo", "aget_balance", "get_balance"]
 

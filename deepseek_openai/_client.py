@@ -36,9 +36,7 @@ from openai._types import NOT_GIVEN, NotGiven, Omit
 from openai._types import ResponseT as _ResponseT
 from typing_extensions import override
 
-from ._streaming import AsyncDeepSeekStream, DeepSeekStream, deepseek_stream_cls
-from ._version import __version__
-from .errors import (
+from ._errors import (
     ConfigurationError,
     DeepSeekConnectionError,
     DeepSeekError,
@@ -48,9 +46,9 @@ from .errors import (
     make_status_error,
     mask_key,
 )
-from .guards import guard_namespaces
-from .pipeline import Policy, endpoint_for, prepare_request
-from .settings import (
+from ._guards import guard_namespaces
+from ._pipeline import Policy, endpoint_for, prepare_request
+from ._settings import (
     DeepSeekSettings,
     Effort,
     GuardMode,
@@ -59,6 +57,8 @@ from .settings import (
     derive_beta_url,
     settings_from_env,
 )
+from ._streaming import AsyncDeepSeekStream, DeepSeekStream, deepseek_stream_cls
+from ._version import __version__
 
 __all__ = ["AsyncDeepSeek", "DeepSeek", "check_base_url", "get_async_client", "get_client"]
 

@@ -19,10 +19,10 @@ from openai import AsyncStream, Stream
 from openai.types import Completion
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from .catalogue import BETA_PAGE, Feature, resolve_model
-from .client import AsyncDeepSeek, DeepSeek, require_async, require_sync
-from .errors import DeepSeekRequestError, UnsupportedFeatureError
-from .thinking import call_thinking
+from ._catalogue import BETA_PAGE, Feature, resolve_model
+from ._client import AsyncDeepSeek, DeepSeek, require_async, require_sync
+from ._errors import DeepSeekRequestError, UnsupportedFeatureError
+from ._thinking import call_thinking
 
 __all__ = ["afim_complete", "aprefix_complete", "fim_complete", "prefix_complete"]
 
@@ -108,7 +108,7 @@ def _prefix_request(
 
 
 def _message_dict(message: Any) -> Mapping[str, Any]:
-    from .reasoning import to_message
+    from ._reasoning import to_message
 
     return to_message(message)
 

@@ -51,7 +51,7 @@ from typing import Any, ClassVar
 import httpx2
 import openai
 
-from .catalogue import Source
+from ._catalogue import Source
 
 __all__ = [
     "AuthenticationError",

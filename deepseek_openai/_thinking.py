@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .catalogue import REASONING_PAGE, resolve_model
-from .errors import DeepSeekRequestError
-from .pipeline import normalize_effort
+from ._catalogue import REASONING_PAGE, resolve_model
+from ._errors import DeepSeekRequestError
+from ._pipeline import normalize_effort
 
 __all__ = ["call_thinking", "thinking_options"]
 
