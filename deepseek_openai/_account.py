@@ -14,11 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx2
-import openai
 
+from ._client import AsyncDeepSeek, DeepSeek, require_async, require_sync
 from ._errors import MalformedResponseError
-
-__all__ = ["Balance", "BalanceInfo", "aget_balance", "get_balance"]
 
 BALANCE_PATH = "/user/balance"
 
@@ -95,28 +93,19 @@ def _decode(response: httpx2.Response) -> Balance:
     return parse_balance(data, response)
 
 
-def _standard(client: Any) -> Any:
-    # The balance lives on the standard base URL, also when a beta client is passed.
-    return getattr(client, "standard_client", client)
+_WHY = "it reads the balance through the client's own request path (retries, error translation)"
 
 
-def get_balance(client: openai.OpenAI) -> Balance:
-    """The account balance (``GET /user/balance``), with the client's retries and error translation."""
-    if isinstance(client, openai.AsyncOpenAI) or not isinstance(client, openai.OpenAI):
-        raise TypeError(
-            f"get_balance() needs a sync client (get_client()), got {type(client).__name__}. "
-            "Fix: use aget_balance() with async clients."
-        )
-    response = _standard(client).get(BALANCE_PATH, cast_to=httpx2.Response)
+def get_balance(client: DeepSeek) -> Balance:
+    """The account balance (``GET /user/balance``), with the client's retries and error translation.
+
+    The endpoint table sends the request to the standard base URL, also from a beta client.
+    """
+    response = require_sync(client, "get_balance", _WHY).get(BALANCE_PATH, cast_to=httpx2.Response)
     return _decode(response)
 
 
-async def aget_balance(client: openai.AsyncOpenAI) -> Balance:
+async def aget_balance(client: AsyncDeepSeek) -> Balance:
     """The async twin of :func:`get_balance`."""
-    if not isinstance(client, openai.AsyncOpenAI):
-        raise TypeError(
-            f"aget_balance() needs an async client (get_async_client()), got {type(client).__name__}. "
-            "Fix: use get_balance() with sync clients."
-        )
-    response = await _standard(client).get(BALANCE_PATH, cast_to=httpx2.Response)
+    response = await require_async(client, "aget_balance", _WHY).get(BALANCE_PATH, cast_to=httpx2.Response)
     return _decode(response)

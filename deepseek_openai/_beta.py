@@ -19,15 +19,10 @@ from openai import AsyncStream, Stream
 from openai.types import Completion
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from ._catalogue import BETA_PAGE, Feature, resolve_model
+from ._catalogue import BETA_PAGE
 from ._client import AsyncDeepSeek, DeepSeek, require_async, require_sync
-from ._errors import DeepSeekRequestError, UnsupportedFeatureError
+from ._errors import DeepSeekRequestError
 from ._thinking import call_thinking
-
-__all__ = ["afim_complete", "aprefix_complete", "fim_complete", "prefix_complete"]
-
-_FIM_MAX_TOKENS = 4096
-
 
 _WHY_BETA = "it sends through the client's beta twin (client.beta_client)"
 
@@ -253,46 +248,9 @@ def _fim_request(
             source=BETA_PAGE,
             param="suffix",
         )
+    # The FIM rules (max_tokens <= 4096, echo, no thinking, a model with FIM) are rows of the rule
+    # table: the beta client's pipeline applies them to this request like to any other.
     model = model or client.settings.model
-    resolved = resolve_model(model)
-    limit = resolved.info.limits.fim_max_tokens if resolved.info else _FIM_MAX_TOKENS
-    if resolved.info is not None and not resolved.info.supports(Feature.FIM):
-        raise UnsupportedFeatureError(
-            f"model {model!r} has no FIM",
-            why="the catalogue lists FIM only for models that support it",
-            fix="use model='deepseek-flash'",
-            source=resolved.info.source_of(Feature.FIM),
-            param="model",
-        )
-    if max_tokens is not None and (
-        not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or not 1 <= max_tokens <= limit
-    ):
-        raise DeepSeekRequestError(
-            f"max_tokens={max_tokens!r} for FIM",
-            why=f"FIM completions accept max_tokens from 1 to {limit}",
-            fix=f"use max_tokens <= {limit} (complete long gaps in several calls)",
-            source=BETA_PAGE,
-            param="max_tokens",
-        )
-    if kwargs.get("echo") and (suffix is not None or kwargs.get("logprobs") is not None):
-        other = "suffix" if suffix is not None else "logprobs"
-        raise DeepSeekRequestError(
-            f"echo=True together with {other}",
-            why="FIM's echo cannot be combined with suffix or logprobs",
-            fix=f"drop echo (prepend the prompt yourself: prompt + completion text), or drop {other}",
-            source=BETA_PAGE,
-            param="echo",
-        )
-    extra = kwargs.get("extra_body")
-    effort = extra.get("reasoning_effort") if isinstance(extra, Mapping) else None
-    if call_thinking(None, None, None, kwargs) is True or (isinstance(effort, str) and effort != "none"):
-        raise DeepSeekRequestError(
-            "thinking was turned on for a FIM completion",
-            why="FIM runs without thinking only",
-            fix="remove thinking / reasoning_effort from the call",
-            source=BETA_PAGE,
-            param="thinking",
-        )
     request: dict[str, Any] = {"model": model, "prompt": prompt, **kwargs}
     if suffix is not None:
         request["suffix"] = suffix

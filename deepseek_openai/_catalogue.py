@@ -17,29 +17,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final, Literal
 
-__all__ = [
-    "ALIASES",
-    "CATALOGUE_DATE",
-    "MODELS",
-    "PEAK_HOURS",
-    "RETIRED",
-    "Alias",
-    "Answer",
-    "Feature",
-    "Limits",
-    "ModelInfo",
-    "Prices",
-    "ResolvedModel",
-    "Retired",
-    "Source",
-    "capability",
-    "get_model",
-    "is_peak",
-    "known_model_ids",
-    "prices_at",
-    "resolve_model",
-]
-
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -89,6 +66,26 @@ ERROR_CODES_PAGE: Final = Source(
     "https://api-docs.deepseek.com/quick_start/error_codes",
     dt.date(2025, 2, 1),
 )
+ENDPOINTS_PAGE: Final = Source(
+    "DeepSeek API docs: API reference (endpoints)",
+    "https://api-docs.deepseek.com/api/deepseek-api",
+    dt.date(2026, 9, 11),
+)
+STRICT_TOOLS_OBSERVED: Final = Source(
+    "Observed: strict tools on the standard URL are ignored (langchain #40029-#40031, PR #40249)",
+    "https://github.com/langchain-ai/langchain/pull/40249",
+    dt.date(2026, 9, 6),
+)
+RESPONSES_PAGE: Final = Source(
+    "DeepSeek API docs: Responses API",
+    "https://api-docs.deepseek.com/guides/responses",
+    dt.date(2026, 9, 11),
+)
+FILES_PAGE: Final = Source(
+    "DeepSeek API docs: Files and vision",
+    "https://api-docs.deepseek.com/guides/vision",
+    dt.date(2026, 9, 11),
+)
 
 CATALOGUE_DATE: Final = max(s.date for s in (MODELS_PAGE, PRICING_PAGE, CHAT_API_PAGE, BETA_PAGE))
 """The newest document this catalogue reflects; messages say "as of" this date."""
@@ -117,24 +114,69 @@ class Feature(StrEnum):
     """Image parts in user messages."""
 
 
+Effort = Literal["none", "low", "high", "max", "minimal", "medium", "xhigh", "ultra"]
+"""Every ``reasoning_effort`` the API accepts (chat API page, 2026-09-11)."""
+
+EFFORTS: Final[dict[str, str]] = {
+    "none": "none",  # thinking off
+    "low": "low",
+    "high": "high",  # the server default
+    "max": "max",
+    # Accepted by the API and run at the effort they map to (chat API page, 2026-09-11).
+    "minimal": "low",
+    "medium": "high",
+    "xhigh": "high",
+    "ultra": "max",
+}
+"""Each accepted effort and the effort it runs at (keys are exactly :data:`Effort`)."""
+
+CANONICAL_EFFORTS: Final = tuple(dict.fromkeys(EFFORTS.values()))
+"""The efforts the API runs at: none, low, high, max."""
+
+IDENTIFIER_CHARS: Final = "A-Za-z0-9_-"
+"""The characters allowed in function names and ``user_id`` (chat API page, 2026-09-11)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Token and request limits of one model."""
+    """Request limits of one model.
 
-    context_window: int
-    max_output_tokens: int
-    default_max_tokens: int
+    The API-wide figures (chat API page and beta page, 2026-09-11) have defaults; a model row adds
+    its token figures, which stay ``None`` for a model the catalogue does not know.
+    """
+
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    """``max_tokens`` ceiling; it covers reasoning and answer together."""
+    default_max_tokens: int | None = None
     """Default ``max_tokens`` when thinking is off."""
-    default_max_tokens_thinking: int
-    default_max_tokens_max_effort: int
-    concurrency: int
-    """Concurrent requests per account before 429."""
-    fim_max_tokens: int = 4096
+    default_max_tokens_thinking: int | None = None
+    default_max_tokens_max_effort: int | None = None
+    concurrency: int | None = None
+    """Concurrent requests per account before 429 (lowered by the server when the balance is low)."""
     max_stop_sequences: int = 16
     max_top_logprobs: int = 20
     max_tools: int = 128
+    """The safe cap on tools per request."""
+    max_tool_name_length: int = 128
+    max_user_id_length: int = 512
+    max_temperature: float = 2.0
+    fim_max_tokens: int = 4096
+    fim_max_logprobs: int = 20
     max_request_bytes: int = 48 * 1024 * 1024
     source: Source = MODELS_PAGE
+
+    def default_max_tokens_for(self, *, thinking: bool, effort: str | None = None) -> int | None:
+        """The ``max_tokens`` the server uses when a request does not set it."""
+        if not thinking:
+            return self.default_max_tokens
+        if effort is not None and EFFORTS.get(effort) == "max":
+            return self.default_max_tokens_max_effort
+        return self.default_max_tokens_thinking
+
+
+API_LIMITS: Final = Limits(source=CHAT_API_PAGE)
+"""The limits every request obeys; the rules use them for a model the catalogue does not know."""
 
 
 @dataclass(frozen=True, slots=True)

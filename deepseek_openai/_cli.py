@@ -327,6 +327,10 @@ def _exit_code(exc: BaseException) -> int | None:
     return None
 
 
+def _kilo(tokens: int | None) -> str:
+    return "?" if tokens is None else f"{tokens // 1024}K"
+
+
 def one_line(exc: BaseException) -> str:
     """The error as one line: its class name and message, whitespace collapsed, the key redacted."""
     text = re.sub(r"\s+", " ", str(exc)).strip() or "(no message)"
@@ -504,7 +508,7 @@ def _cmd_models(args: argparse.Namespace, out: Output) -> int:
             (
                 model.id,
                 info.display_name,
-                f"{info.limits.context_window // 1024}K ctx, {info.limits.max_output_tokens // 1024}K out",
+                f"{_kilo(info.limits.context_window)} ctx, {_kilo(info.limits.max_output_tokens)} out",
                 f"${p.cache_hit_input}/${p.cache_miss_input}/${p.output} per 1M (hit/miss/out, peak)",
             )
         )

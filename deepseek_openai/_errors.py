@@ -46,61 +46,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx2
 import openai
 
-from ._catalogue import Source
-
-__all__ = [
-    "AuthenticationError",
-    "BetaRequiredError",
-    "ConfigurationError",
-    "ConflictError",
-    "ContextLengthExceededError",
-    "DeepSeekAPIError",
-    "DeepSeekCompatibilityWarning",
-    "DeepSeekConnectionError",
-    "DeepSeekError",
-    "DeepSeekRequestError",
-    "DeepSeekStatusError",
-    "DeepSeekStreamError",
-    "DeepSeekTimeoutError",
-    "IncompleteStreamError",
-    "InsufficientBalanceError",
-    "InvalidFormatError",
-    "InvalidParametersError",
-    "MalformedResponseError",
-    "ModelNotFoundError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ReasoningContentRequiredError",
-    "ResponseFormatUnavailableError",
-    "ServerError",
-    "ServerOverloadedError",
-    "ThinkingToolChoiceError",
-    "UnsupportedFeatureError",
-    "make_status_error",
-    "redact",
-]
+from ._catalogue import ERROR_CODES_PAGE, Source
+from ._redact import mask, redact
 
 TRACE_HEADER = "x-ds-trace-id"
 
 
-def redact(text: str, secret: str | None) -> str:
-    """Replace every occurrence of ``secret`` in ``text`` with a masked form."""
-    if secret and len(secret) >= 4 and secret in text:
-        return text.replace(secret, "****" + secret[-4:] if len(secret) > 12 else "****")
-    return text
-
-
-def mask_key(key: str | None) -> str:
-    """The masked form DeepSeek itself uses in messages: ``****abcd``."""
-    if not key:
-        return "<none>"
-    return "****" + key[-4:] if len(key) > 12 else "****"
+mask_key = mask  # the name the client and tests use
 
 
 class DeepSeekError(openai.OpenAIError):
@@ -123,11 +80,27 @@ class _Explained(DeepSeekError):
     fix: str
     source: Source | None
     param: str | None
+    rule: str | None
+    """The id of the rule-table row that refused the request (``None`` for other refusals)."""
 
     def __init__(
-        self, what: str, *, why: str, fix: str, source: Source | None = None, param: str | None = None
+        self,
+        what: str,
+        *,
+        why: str,
+        fix: str,
+        source: Source | None = None,
+        param: str | None = None,
+        rule: str | None = None,
     ) -> None:
-        self.what, self.why, self.fix, self.source, self.param = what, why, fix, source, param
+        self.what, self.why, self.fix, self.source, self.param, self.rule = (
+            what,
+            why,
+            fix,
+            source,
+            param,
+            rule,
+        )
         dated = f" ({source.title}, {source.date.isoformat()})" if source else ""
         super().__init__(f"{what}. Why: {why}{dated}. Fix: {fix}")
 
@@ -167,10 +140,7 @@ class DeepSeekStreamError(DeepSeekAPIError):
     ) -> None:
         server = redact(message, secret)
         # The server may echo the key in the event body too, not only in the message.
-        if isinstance(body, Mapping) and secret:
-            body = _redact_mapping(body, secret)
-        elif isinstance(body, str):
-            body = redact(body, secret)
+        body = redact(body, secret)
         text = (
             f"DeepSeek reported an error in the middle of the stream: {server}. "
             "The partial answer is incomplete; send the request again."
@@ -240,6 +210,8 @@ class IncompleteStreamError(DeepSeekConnectionError):
 class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
     """The API answered with an error status. Message = title, server text, cause, remedy, trace id."""
 
+    source: ClassVar[Source] = ERROR_CODES_PAGE
+    """The page the cause and remedy come from."""
     title: ClassVar[str] = "Error"
     cause: ClassVar[str] = "The server rejected the request."
     remedy: ClassVar[str] = "Read the server's message above and fix the request."
@@ -261,10 +233,7 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
         """Build the message from the server's text plus DeepSeek's documented cause and remedy."""
         server = _server_message(body, response)
         server = redact(server, secret) if server else None
-        if isinstance(body, Mapping) and secret:
-            body = _redact_mapping(body, secret)
-        elif isinstance(body, str):
-            body = redact(body, secret)
+        body = redact(body, secret)
         parts = [f"DeepSeek {response.status_code} {cls.title}"]
         if server:
             parts.append(f": {server}" + ("" if server.rstrip().endswith((".", "!", "?")) else "."))
@@ -475,15 +444,3 @@ def _server_message(body: object, response: httpx2.Response) -> str | None:
         text = body.strip()
         return text if len(text) <= 500 else text[:500] + "..."
     return None
-
-
-def _redact_mapping(body: Mapping[Any, Any], secret: str) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    for k, v in body.items():
-        if isinstance(v, str):
-            out[k] = redact(v, secret)
-        elif isinstance(v, Mapping):
-            out[k] = _redact_mapping(v, secret)
-        else:
-            out[k] = v
-    return out

@@ -22,8 +22,6 @@ from ._catalogue import CHAT_API_PAGE
 from ._client import AsyncDeepSeek, DeepSeek, require_async, require_sync
 from ._errors import DeepSeekError, DeepSeekRequestError
 
-__all__ = ["JSONModeError", "JSONResult", "ajson_complete", "json_complete"]
-
 T = TypeVar("T")
 
 JSONFailure = Literal["empty", "truncated", "invalid", "schema"]

@@ -33,24 +33,6 @@ from typing import Any, Final, TypeAlias
 
 from openai.types.chat import ChatCompletionChunk
 
-__all__ = [
-    "AsyncStreamEvents",
-    "ContentDelta",
-    "FinalMessage",
-    "Finish",
-    "FunctionCall",
-    "ReasoningDelta",
-    "StreamEvent",
-    "StreamEvents",
-    "ToolCall",
-    "ToolCallDelta",
-    "UsageEvent",
-    "aiter_events",
-    "get_reasoning",
-    "iter_events",
-    "to_message",
-]
-
 # Message fields that are worth sending back; the rest of a response message is OpenAI-only
 # (refusal, audio, annotations, function_call) or belongs to other providers.
 _MESSAGE_FIELDS: Final = ("role", "content", "name", "reasoning_content", "tool_calls")

@@ -14,19 +14,8 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ._catalogue import Effort
 from ._errors import ConfigurationError
-
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_BETA_BASE_URL",
-    "DeepSeekSettings",
-    "Effort",
-    "GuardMode",
-    "HistoryPolicy",
-    "RetiredModelPolicy",
-    "derive_beta_url",
-    "settings_from_env",
-]
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
@@ -34,7 +23,6 @@ DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
 GuardMode = Literal["strict", "warn", "off"]
 HistoryPolicy = Literal["backfill", "error", "off"]
 RetiredModelPolicy = Literal["translate", "error"]
-Effort = Literal["none", "low", "high", "max", "minimal", "medium", "xhigh", "ultra"]
 
 _ENV_PREFIX = "DEEPSEEK_"
 

@@ -1,14 +1,17 @@
-"""Thinking mode per call: one function whose result is splatted into ``create()``.
+"""Thinking semantics in one place: what a body, a client and a model say about thinking.
 
-Per client, thinking is set on the client itself (``get_client(thinking=False, effort="max")`` or
-``client.with_options(thinking=False)``). Per call, use :func:`thinking_options`::
+DeepSeek has two switches for one thing: ``thinking={"type": "enabled" | "disabled"}`` and
+``reasoning_effort`` (``none`` is thinking off). The request pipeline, the helpers and the CLI all
+ask the same questions of them, so they all ask this module.
+
+Per call, :func:`thinking_options` builds the ``create()`` keywords::
 
     client.chat.completions.create(model=..., messages=..., **thinking_options(False))
     client.chat.completions.create(model=..., messages=..., **thinking_options(effort="max"))
 
-``thinking`` is not an openai keyword, so it has to travel in ``extra_body``; getting that
-wrong (``thinking=False`` as a kwarg, ``{"thinking": False}`` at the top level, ``"disable"``)
-is the usual mistake this function removes.
+``thinking`` is not an openai keyword, so it has to travel in ``extra_body``; getting that wrong
+(``thinking=False`` as a kwarg, ``{"thinking": False}`` at the top level, ``"disable"``) is the usual
+mistake this function removes.
 """
 
 from __future__ import annotations
@@ -16,11 +19,92 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._catalogue import REASONING_PAGE, resolve_model
+from ._catalogue import EFFORTS, REASONING_PAGE, ResolvedModel, resolve_model
 from ._errors import DeepSeekRequestError
-from ._pipeline import normalize_effort
 
-__all__ = ["call_thinking", "thinking_options"]
+THINKING_TYPES = {"enabled": True, "disabled": False}
+"""The ``thinking.type`` values the API accepts, and whether each thinks."""
+
+
+def thinking_value(value: object) -> bool | None:
+    """``True``/``False`` for ``{"type": "enabled"|"disabled"}`` (or a bool); ``None`` for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping):
+        kind = value.get("type")
+        if type(kind) is str:
+            return THINKING_TYPES.get(kind)
+    return None
+
+
+def effort_value(value: object) -> str | None:
+    """The effort the API runs ``value`` at (``minimal`` -> ``low``, ...), or ``None`` if it is not one."""
+    return EFFORTS.get(value) if type(value) is str else None
+
+
+def normalize_effort(value: object) -> str:
+    """:func:`effort_value`, or a clear error for a value the API does not accept."""
+    effort = effort_value(value)
+    if effort is not None:
+        return effort
+    raise DeepSeekRequestError(
+        f"reasoning_effort={value!r} is not a DeepSeek effort",
+        why="the API accepts none, low, high (default) and max (minimal, medium, xhigh and ultra are mapped)",
+        fix="use effort='low', 'high' or 'max', or thinking=False to turn thinking off",
+        source=REASONING_PAGE,
+        param="reasoning_effort",
+    )
+
+
+def body_thinking(body: Mapping[str, Any]) -> bool | None:
+    """The thinking mode a request body asks for itself: ``thinking`` first, then ``reasoning_effort``."""
+    said = thinking_value(body.get("thinking"))
+    if said is not None:
+        return said
+    effort = effort_value(body.get("reasoning_effort"))
+    return None if effort is None else effort != "none"
+
+
+def client_thinking(thinking: bool | None, effort: str | None) -> bool | None:
+    """The thinking mode a client's defaults imply (``effort="none"`` is thinking off)."""
+    if thinking is not None:
+        return thinking
+    if effort is not None:
+        return effort_value(effort) != "none"
+    return None
+
+
+def resolve_thinking(
+    body: Mapping[str, Any],
+    *,
+    thinking: bool | None = None,
+    effort: str | None = None,
+    model: ResolvedModel | None = None,
+) -> bool | None:
+    """Whether a request runs with thinking: the body's own switch, then what a retired model name
+    implied, then the client's defaults, then the model's default. ``None`` when nothing says
+    (an unknown model with nothing set)."""
+    said = body_thinking(body)
+    if said is not None:
+        return said
+    if model is not None and model.thinking is not None:
+        return model.thinking
+    said = client_thinking(thinking, effort)
+    if said is not None:
+        return said
+    if model is not None and model.info is not None:
+        return model.info.thinking_default
+    return None
+
+
+def call_thinking(
+    thinking: bool | None, effort: str | None, model: str | None, kwargs: Mapping[str, Any]
+) -> bool | None:
+    """:func:`resolve_thinking` for the keywords of a ``create()`` call (``extra_body`` merged over them)."""
+    extra = kwargs.get("extra_body")
+    body = {**kwargs, **extra} if isinstance(extra, Mapping) else kwargs
+    resolved = resolve_model(model) if isinstance(model, str) else None
+    return resolve_thinking(body, thinking=thinking, effort=effort, model=resolved)
 
 
 def thinking_options(
@@ -47,20 +131,16 @@ def thinking_options(
             param="thinking",
         )
     mapped = normalize_effort(effort) if effort is not None else None
-    if mapped == "none":
-        if enabled is True:
+    if mapped is not None:
+        wants = mapped != "none"
+        if enabled is not None and enabled is not wants:
             raise _contradiction(enabled, effort)
-        enabled, mapped = False, None
-    elif mapped is not None:
-        if enabled is False:
-            raise _contradiction(enabled, effort)
-        enabled = True
+        enabled, mapped = wants, (mapped if wants else None)
     body = dict(extra_body or {})
     out: dict[str, Any] = {}
     if enabled is not None:
-        wanted = {"type": "enabled" if enabled else "disabled"}
         given = body.get("thinking")
-        if given is not None and _thinking_value(given) != enabled:
+        if given is not None and thinking_value(given) is not enabled:
             raise DeepSeekRequestError(
                 f"extra_body['thinking']={given!r} contradicts thinking_options(enabled={enabled!r})",
                 why="the call would both enable and disable thinking",
@@ -68,7 +148,7 @@ def thinking_options(
                 source=REASONING_PAGE,
                 param="thinking",
             )
-        body["thinking"] = wanted
+        body["thinking"] = {"type": "enabled" if enabled else "disabled"}
     if mapped is not None:
         out["reasoning_effort"] = mapped
     if body:
@@ -84,42 +164,3 @@ def _contradiction(enabled: bool | None, effort: str | None) -> DeepSeekRequestE
         source=REASONING_PAGE,
         param="reasoning_effort",
     )
-
-
-def _thinking_value(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, Mapping):
-        kind = value.get("type")
-        if kind in ("enabled", "disabled"):
-            return bool(kind == "enabled")
-    return None
-
-
-def call_thinking(
-    settings_thinking: bool | None, settings_effort: str | None, model: str | None, kwargs: Mapping[str, Any]
-) -> bool | None:
-    """Whether a chat call will run with thinking: the call's own switch, then the client's, then
-    the model's default. ``None`` when unknown (an unknown model with nothing set)."""
-    extra = kwargs.get("extra_body")
-    if isinstance(extra, Mapping):
-        said = _thinking_value(extra.get("thinking"))
-        if said is not None:
-            return said
-        effort = extra.get("reasoning_effort")
-        if isinstance(effort, str):
-            return normalize_effort(effort) != "none"
-    effort = kwargs.get("reasoning_effort")
-    if isinstance(effort, str):
-        return normalize_effort(effort) != "none"
-    if settings_thinking is not None:
-        return settings_thinking
-    if settings_effort is not None and normalize_effort(settings_effort) == "none":
-        return False
-    if model is not None:
-        resolved = resolve_model(model)
-        if resolved.thinking is not None:
-            return resolved.thinking
-        if resolved.info is not None:
-            return resolved.info.thinking_default
-    return None

@@ -19,8 +19,6 @@ from typing import Any, Final
 from ._catalogue import PRICING_PAGE, known_model_ids, prices_at, resolve_model
 from ._errors import DeepSeekRequestError
 
-__all__ = ["UsageSummary", "estimate_cost", "usage_summary"]
-
 _MILLION: Final = Decimal(1_000_000)
 
 

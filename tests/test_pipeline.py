@@ -16,7 +16,10 @@ from deepseek_openai import (
     DeepSeekSettings,
     UnsupportedFeatureError,
 )
-from deepseek_openai._pipeline import Policy, endpoint_for, normalize_effort, prepare_request
+from deepseek_openai._endpoints import find
+from deepseek_openai._pipeline import prepare_request
+from deepseek_openai._rules import Policy
+from deepseek_openai._thinking import normalize_effort
 
 USER = {"role": "user", "content": "Hi"}
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
@@ -32,12 +35,17 @@ def run(body: dict[str, Any], **policy: Any) -> Any:
     return prepare_request("chat", body, Policy(**policy))
 
 
-def test_endpoint_for() -> None:
-    assert endpoint_for("/chat/completions") == "chat"
-    assert endpoint_for("chat/completions/") == "chat"
-    assert endpoint_for("/completions") == "fim"
-    assert endpoint_for("/models") is None
-    assert endpoint_for("/user/balance") is None
+def test_the_endpoint_table_names_the_rules_a_body_meets() -> None:
+    def body(method: str, path: str) -> str | None:
+        endpoint = find(method, path)
+        assert endpoint is not None
+        return endpoint.body
+
+    assert body("POST", "/chat/completions") == "chat"
+    assert body("POST", "/chat/completions/") == "chat"
+    assert body("POST", "/completions") == "fim"
+    assert body("GET", "/models") is None
+    assert body("GET", "/user/balance") is None
 
 
 def test_a_plain_request_passes_unchanged_and_is_not_mutated() -> None:
@@ -410,10 +418,8 @@ def fim(**body: Any) -> dict[str, Any]:
     return body
 
 
-def test_fim_needs_beta_and_no_thinking() -> None:
-    with pytest.raises(DeepSeekRequestError) as info:
-        prepare_request("fim", fim(), Policy())
-    assert "beta" in info.value.fix
+def test_fim_needs_no_thinking() -> None:
+    # FIM needs the beta URL too: that is the endpoint table's job (tests/guards/test_request_paths.py).
     ok = prepare_request(
         "fim", fim(suffix=")", max_tokens=64), Policy(beta=True, thinking=True, effort="max")
     )

@@ -9,7 +9,7 @@ from typing import Any
 import httpx2
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, get_async_client, get_client
-from deepseek_openai._guards import NamespaceGuard
+from deepseek_openai._endpoints import NamespaceGuard
 from tests.conftest import KEY, Recorder
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, UnsupportedFeatureError
 from deepseek_openai._errors import DeepSeekCompatibilityWarning, DeepSeekError
-from deepseek_openai._guards import (
-    SUPPORTED_NAMESPACES,
+from deepseek_openai._endpoints import (
+    SERVED_NAMESPACES as SUPPORTED_NAMESPACES,
     NamespaceGuard,
     resource_namespaces,
     unsupported_namespaces,
@@ -22,6 +22,7 @@ from tests.conftest import Recorder
 from ._support import async_client, drive_async, drive_sync, public_members, sync_client
 
 GUARDED = unsupported_namespaces(openai.OpenAI)
+PREFIXES = {"with_raw_response", "with_streaming_response"}
 
 
 def test_the_guarded_list_comes_from_the_installed_client() -> None:
@@ -43,7 +44,7 @@ def test_the_guarded_list_comes_from_the_installed_client() -> None:
         "beta",
     ):
         assert name in GUARDED
-    assert set(resource_namespaces(openai.OpenAI)) == set(GUARDED) | SUPPORTED_NAMESPACES
+    assert set(resource_namespaces(openai.OpenAI)) == set(GUARDED) | SUPPORTED_NAMESPACES | PREFIXES
     assert DeepSeek.__deepseek_guarded_namespaces__ == GUARDED  # type: ignore[attr-defined]
     assert AsyncDeepSeek.__deepseek_guarded_namespaces__ == unsupported_namespaces(  # type: ignore[attr-defined]
         openai.AsyncOpenAI
@@ -55,7 +56,7 @@ def test_a_namespace_added_by_a_new_openai_release_is_guarded_automatically() ->
 
     from openai.resources.embeddings import Embeddings
 
-    from deepseek_openai._guards import guard_namespaces
+    from deepseek_openai._endpoints import guard_namespaces
 
     class FutureOpenAI(openai.OpenAI):
         @cached_property
