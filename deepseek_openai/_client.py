@@ -34,8 +34,8 @@ from ._endpoints import Located, beta_only_error, foreign_url_error, guard_names
 from ._errors import (
     ConfigurationError,
     DeepSeekCompatibilityWarning,
-    DeepSeekRequestError,
     DeepSeekConnectionError,
+    DeepSeekRequestError,
     DeepSeekTimeoutError,
     MalformedResponseError,
     UnsupportedFeatureError,

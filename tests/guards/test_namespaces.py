@@ -10,13 +10,15 @@ import openai
 import pytest
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, UnsupportedFeatureError
-from deepseek_openai._errors import DeepSeekCompatibilityWarning, DeepSeekError
 from deepseek_openai._endpoints import (
     SERVED_NAMESPACES as SUPPORTED_NAMESPACES,
+)
+from deepseek_openai._endpoints import (
     NamespaceGuard,
     resource_namespaces,
     unsupported_namespaces,
 )
+from deepseek_openai._errors import DeepSeekCompatibilityWarning, DeepSeekError
 from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, public_members, sync_client

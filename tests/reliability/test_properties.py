@@ -23,9 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import deepseek_openai as ds
-from deepseek_openai._catalogue import ALIASES, MODELS, RETIRED
+from deepseek_openai._catalogue import ALIASES, EFFORTS, MODELS, RETIRED
 from deepseek_openai._errors import ConfigurationError, DeepSeekRequestError, UnsupportedFeatureError
-from deepseek_openai._catalogue import EFFORTS
 from deepseek_openai._pipeline import prepare_request
 from deepseek_openai._rules import Policy
 from deepseek_openai.testing import DeepSeekEmulator, ScriptedReply
