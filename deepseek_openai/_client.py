@@ -43,8 +43,10 @@ from ._errors import (
 )
 from ._openai_compat import (
     NOT_GIVEN,
+    AsyncDeepSeekStream,
     AsyncSeams,
     ClientSeams,
+    DeepSeekStream,
     FinalRequestOptions,
     NotGiven,
     SyncSeams,
@@ -64,7 +66,7 @@ from ._settings import (
     derive_beta_url,
     settings_from_env,
 )
-from ._streaming import AsyncDeepSeekStream, DeepSeekStream, deepseek_stream_cls
+from ._streaming import deepseek_stream_cls
 from ._version import __version__
 from ._warnings import warn
 

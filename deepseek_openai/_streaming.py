@@ -88,6 +88,3 @@ def deepseek_stream_cls(stream_cls: Any) -> Any:
     if origin is AsyncStream:
         return AsyncDeepSeekStream[args[0]] if args else AsyncDeepSeekStream  # type: ignore[valid-type]
     return stream_cls
-
-
-__all__ = ["AsyncDeepSeekStream", "DeepSeekStream", "deepseek_stream_cls"]

@@ -27,6 +27,8 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route, Router
 
+from deepseek_openai._redact import mask_header
+
 from ._errors import (
     MIB,
     ApiError,
@@ -38,8 +40,17 @@ from ._errors import (
     payload_too_large,
     status_error,
 )
-from ._faults import Fault, ScriptedReply, ScriptQueue, route_matches
-from ._models import ACCEPTED_MODELS, CANONICAL_MODELS, CONTEXT_LENGTH, MODELS, is_peak, price_usd
+from ._faults import Fault, ScriptedReply, ScriptQueue
+from ._models import (
+    ACCEPTED_MODELS,
+    CANONICAL_MODELS,
+    CONTEXT_LENGTH,
+    FIM_MAX_TOKENS,
+    MODELS,
+    default_max_tokens,
+    is_peak,
+    price_usd,
+)
 from ._replies import (
     Reply,
     build_chat_reply,
@@ -66,15 +77,6 @@ DEFAULT_BALANCE = Decimal("100.00")
 MAX_BODY_BYTES = 48 * MIB
 _SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "proxy-authorization")
 _RAW_SEND = "deepseek_emulator.raw_send"
-
-
-def mask_secret(value: str) -> str:
-    """``Bearer sk-...abcd`` -> ``Bearer ****abcd``: enough to tell keys apart, never the key."""
-    scheme, _, token = value.partition(" ")
-    if not token:
-        scheme, token = "", scheme
-    masked = f"****{token[-4:]}" if len(token) > 4 else "****"
-    return f"{scheme} {masked}" if scheme else masked
 
 
 @dataclass(slots=True)
@@ -355,7 +357,7 @@ class EmulatorApp:
                 more = message.get("more_body", False)
             raw = b"".join(chunks)
         parsed = _NOT_JSON if too_large else _json_or_none(raw)
-        masked = {k: (mask_secret(v) if k in _SECRET_HEADERS else v) for k, v in headers.items()}
+        masked = {k: (mask_header(v) if k in _SECRET_HEADERS else v) for k, v in headers.items()}
         ex.record = RecordedRequest(
             method=scope["method"],
             path=path,
@@ -512,9 +514,9 @@ class EmulatorApp:
         octet = bool(fault and fault.octet_stream)
         is_chat = isinstance(request, ChatRequest)
         completion_budget = request.max_tokens or (
-            (8192 if not request.thinking else 131_072 if request.effort == "max" else 65_536)
+            default_max_tokens(request.thinking, request.effort)
             if isinstance(request, ChatRequest)
-            else 4096
+            else FIM_MAX_TOKENS
         )
         if len(tokens) + completion_budget > CONTEXT_LENGTH:
             await ex.error(context_too_long(CONTEXT_LENGTH, len(tokens), completion_budget), octet=octet)
@@ -620,8 +622,3 @@ _MALFORMED = _Malformed()
 def _for_validation(body: Any) -> Any:
     # parse_* reports "invalid type" for non-objects; an unparsable body is reported the same way.
     return "<not json>" if body is _MALFORMED else body
-
-
-def recorded_paths(records: Iterable[RecordedRequest], path: str | None) -> int:
-    """How many records match ``path`` (``None``: all), with ``route_matches``'s prefix rules."""
-    return sum(1 for record in records if route_matches(path, record.path))

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from deepseek_openai._redact import mask
+
 __all__ = [
     "MIB",
     "ApiError",
@@ -111,7 +113,7 @@ def auth_failed(key: str | None) -> ApiError:
     """401, naming only the last four characters of the key, as the live API does."""
     if not key:
         return status_error(401, "Authentication Fails (no such user)")
-    return status_error(401, f"Authentication Fails, Your api key: ****{key[-4:]} is invalid")
+    return status_error(401, f"Authentication Fails, Your api key: {mask(key)} is invalid")
 
 
 def insufficient_balance() -> ApiError:

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_OUTPUT_TOKENS",
     "MODELS",
     "ModelInfo",
+    "default_max_tokens",
     "is_peak",
     "price_usd",
 ]
@@ -62,6 +63,20 @@ ACCEPTED_MODELS: dict[str, str] = {
 CONTEXT_LENGTH = 1_048_576
 MAX_OUTPUT_TOKENS = 393_216
 FIM_MAX_TOKENS = 4096
+
+#: The server's ``max_tokens`` when a request sets none: 8K without thinking, 64K thinking, 128K at
+#: effort ``max`` (models page, 2026-09-11).
+DEFAULT_MAX_TOKENS = 8_192
+DEFAULT_MAX_TOKENS_THINKING = 65_536
+DEFAULT_MAX_TOKENS_MAX_EFFORT = 131_072
+
+
+def default_max_tokens(thinking: bool, effort: str) -> int:
+    """The completion budget of a request that sets no ``max_tokens``."""
+    if not thinking:
+        return DEFAULT_MAX_TOKENS
+    return DEFAULT_MAX_TOKENS_MAX_EFFORT if effort == "max" else DEFAULT_MAX_TOKENS_THINKING
+
 
 _MILLION = Decimal(1_000_000)
 

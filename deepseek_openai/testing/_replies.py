@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._faults import Fault, ScriptedReply
-from ._models import FIM_MAX_TOKENS
+from ._models import FIM_MAX_TOKENS, default_max_tokens
 from ._tokens import split_tokens
 from ._validation import ChatRequest, FimRequest
 
@@ -250,12 +250,6 @@ def _cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
     return (text[:cut], True) if cut >= 0 else (text, False)
 
 
-def _default_max_tokens(request: ChatRequest) -> int:
-    if not request.thinking:
-        return 8192
-    return 131_072 if request.effort == "max" else 65_536
-
-
 def _apply_budget(
     reasoning: list[str] | None, content: list[str], calls: list[ToolCallOut], budget: int
 ) -> bool:
@@ -380,7 +374,7 @@ def build_chat_reply(
     reasoning = split_tokens(reasoning_text) if request.thinking and reasoning_text is not None else None
     content = split_tokens(content_text)
     forced = _apply_fault(content, tool_calls, fault)
-    budget = request.max_tokens or _default_max_tokens(request)
+    budget = request.max_tokens or default_max_tokens(request.thinking, request.effort)
     cut = _apply_budget(reasoning, content, tool_calls, budget)
     if forced is not None:
         finish = forced

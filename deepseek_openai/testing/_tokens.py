@@ -27,7 +27,6 @@ __all__ = [
     "IMAGE_TOKENS",
     "PrefixCache",
     "chat_prompt_tokens",
-    "count_tokens",
     "fim_prompt_tokens",
     "split_tokens",
 ]
@@ -42,10 +41,6 @@ IMAGE_TOKENS = 256
 def split_tokens(text: str) -> list[str]:
     """The token pieces of ``text``; ``"".join(split_tokens(t)) == t``."""
     return _TOKEN_RE.findall(text)
-
-
-def count_tokens(text: str) -> int:
-    return len(_TOKEN_RE.findall(text))
 
 
 def _content_tokens(content: Any, out: list[str]) -> None:

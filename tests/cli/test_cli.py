@@ -248,7 +248,7 @@ def test_rate_limit_error_after_retries_exits_1(deepseek_emulator: Any) -> None:
 
 @pytest.mark.slow
 def test_demo_without_a_key_runs_every_section_on_the_embedded_emulator() -> None:
-    from deepseek_openai._demo import SECTIONS
+    from deepseek_openai._cli._demo import SECTIONS
 
     proc = run_cli("demo", env=clean_env(), timeout=120)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr

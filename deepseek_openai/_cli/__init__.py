@@ -13,144 +13,31 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._common import (
+    EXIT_API,
+    EXIT_INTERRUPTED,
+    EXIT_NOTE,
+    EXIT_OK,
+    EXIT_USAGE,
+    KEY_ENV,
+    KEY_NOTE,
+    PROG,
+    Output,
+    UsageError,
+    kilo,
+    make_client,
+    one_line,
+    redact_key,
+    require_emulator_extra,
+    silence_stdout,
+)
 
 if TYPE_CHECKING:
-    from ._client import DeepSeek
-
-__all__ = ["Output", "UsageError", "build_parser", "main"]
-
-PROG = "deepseek-openai"
-KEY_ENV = "DEEPSEEK_API_KEY"
-
-EXIT_OK = 0
-EXIT_API = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-_KEY_NOTE = (
-    "The API key is read only from the environment variable DEEPSEEK_API_KEY (there is no --api-key "
-    "option, so the key never lands in shell history or in `ps` output). Other settings: "
-    "DEEPSEEK_BASE_URL, DEEPSEEK_TIMEOUT, DEEPSEEK_MAX_RETRIES, DEEPSEEK_MODEL, ... (see README)."
-)
-_EXIT_NOTE = "Exit codes: 0 success, 1 API error or failed check, 2 usage error (bad arguments, missing key)."
-
-
-_MISSING_KEY = (
-    f"{KEY_ENV} is not set. Fix: export {KEY_ENV}=sk-... (create a key at "
-    "https://platform.deepseek.com/api_keys), or run `deepseek-openai demo` to try everything on the "
-    "embedded emulator without a key"
-)
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called; exit code 2, message says the fix."""
-
-
-# --------------------------------------------------------------------------------------------
-# Output: colour only on a terminal, never with NO_COLOR
-
-
-def _wants_color(stream: IO[str]) -> bool:
-    """ANSI styling only on a TTY, and never when NO_COLOR is set (https://no-color.org) or TERM=dumb."""
-    if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _can_encode(stream: IO[str], text: str) -> bool:
-    try:
-        text.encode(getattr(stream, "encoding", None) or "ascii")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
-@dataclass
-class Output:
-    """Where and how the CLI writes: styled on a terminal, plain otherwise."""
-
-    out: IO[str]
-    err: IO[str]
-    color: bool
-    err_color: bool
-    ok_mark: str = "✓"
-    fail_mark: str = "✗"
-
-    @classmethod
-    def detect(cls, out: IO[str] | None = None, err: IO[str] | None = None) -> Output:
-        out = out if out is not None else sys.stdout
-        err = err if err is not None else sys.stderr
-        unicode = _can_encode(out, "✓✗")
-        return cls(
-            out,
-            err,
-            _wants_color(out),
-            _wants_color(err),
-            "✓" if unicode else "[ok]",
-            "✗" if unicode else "[FAIL]",
-        )
-
-    def _sgr(self, code: str, text: str, *, on: bool) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if on and text else text
-
-    def dim(self, text: str) -> str:
-        return self._sgr("2", text, on=self.color)
-
-    def bold(self, text: str) -> str:
-        return self._sgr("1", text, on=self.color)
-
-    def green(self, text: str) -> str:
-        return self._sgr("32", text, on=self.color)
-
-    def red(self, text: str) -> str:
-        return self._sgr("31", text, on=self.color)
-
-    def write(self, text: str = "") -> None:
-        self.out.write(text)
-        self.out.flush()
-
-    def line(self, text: str = "") -> None:
-        self.write(text + "\n")
-
-    def check(self, ok: bool, label: str, detail: str) -> None:
-        """One doctor line: a mark, what was checked, and what was found (or the fix)."""
-        mark = self.green(self.ok_mark) if ok else self.red(self.fail_mark)
-        self.line(f"{mark} {label}: {detail}")
-
-    def error(self, text: str) -> None:
-        prefix = f"{PROG}: error: "
-        if self.err_color:
-            prefix = f"\x1b[31m{prefix}\x1b[0m"
-        self.err.write(prefix + text + "\n")
-        self.err.flush()
-
-    def note(self, text: str) -> None:
-        """A side remark on stderr (usage footers, notices), kept out of the answer on stdout."""
-        self.err.write((f"\x1b[2m{text}\x1b[0m" if self.err_color else text) + "\n")
-        self.err.flush()
-
-    @contextmanager
-    def dimmed(self) -> Iterator[None]:
-        """Dim everything written inside, and always reset the terminal afterwards."""
-        if self.color:
-            self.out.write("\x1b[2m")
-        try:
-            yield
-        finally:
-            if self.color:
-                self.out.write("\x1b[0m")
-                self.out.flush()
-
-
-# --------------------------------------------------------------------------------------------
-# Parser
+    from deepseek_openai._client import DeepSeek
 
 
 def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -197,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Talk to DeepSeek through the official openai SDK; check your setup; run the "
         "offline emulator and a guided demo.",
-        epilog=f"{_KEY_NOTE} {_EXIT_NOTE} Colour is used only on a terminal and never when NO_COLOR is set.",
+        epilog=f"{KEY_NOTE} {EXIT_NOTE} Colour is used only on a terminal and never when NO_COLOR is set.",
     )
-    from ._version import __version__
+    from deepseek_openai._version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common_options(parser, suppress=False)
@@ -210,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="send one prompt and stream the answer (reasoning dimmed, then the answer)",
         description="Send one prompt and stream the reply. The reasoning (thinking mode, on by default) "
         "is printed first, dimmed on a terminal, then a blank line, then the answer.",
-        epilog=_KEY_NOTE,
+        epilog=KEY_NOTE,
     )
     _common_options(chat, suppress=True)
     chat.add_argument("prompt", help="the prompt; '-' reads it from standard input")
@@ -250,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check that a key is set (it is never printed), that the base URL answers, that "
         "the key is accepted, the balance, and whether peak or off-peak prices apply now. "
         "Exit 1 if any check fails.",
-        epilog=_KEY_NOTE,
+        epilog=KEY_NOTE,
     )
     _common_options(doctor, suppress=True)
     doctor.set_defaults(handler=_cmd_doctor)
@@ -273,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "thinking, prefix completion, FIM, JSON mode, guards, translated errors, balance, usage and "
         "cost. Without DEEPSEEK_API_KEY it runs on the embedded emulator (no key, no network, "
         "nothing spent). With a key it asks before spending anything.",
-        epilog=_KEY_NOTE,
+        epilog=KEY_NOTE,
     )
     _common_options(demo, suppress=True)
     demo.add_argument("--yes", "-y", action="store_true", help="do not ask before spending balance")
@@ -301,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `deepseek-openai models | head -1`
-        _silence_stdout()
+        silence_stdout()
         return EXIT_OK
     except Exception as exc:
         code = _exit_code(exc)
@@ -314,71 +201,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _exit_code(exc: BaseException) -> int | None:
     if isinstance(exc, UsageError):
         return EXIT_USAGE
-    if "deepseek_openai.errors" not in sys.modules and "openai" not in sys.modules:
+    if "deepseek_openai._errors" not in sys.modules and "openai" not in sys.modules:
         return None
     import openai
 
-    from ._errors import ConfigurationError
+    from deepseek_openai._errors import ConfigurationError
 
     if isinstance(exc, ConfigurationError):
         return EXIT_USAGE
     if isinstance(exc, openai.OpenAIError):
         return EXIT_API
     return None
-
-
-def _kilo(tokens: int | None) -> str:
-    return "?" if tokens is None else f"{tokens // 1024}K"
-
-
-def one_line(exc: BaseException) -> str:
-    """The error as one line: its class name and message, whitespace collapsed, the key redacted."""
-    text = re.sub(r"\s+", " ", str(exc)).strip() or "(no message)"
-    return redact_key(f"{type(exc).__name__}: {text}")
-
-
-def redact_key(text: str) -> str:
-    """Belt and braces: the key from the environment never reaches the terminal."""
-    key = os.environ.get(KEY_ENV, "").strip()
-    if len(key) >= 4 and key in text:
-        text = text.replace(key, mask(key))
-    return text
-
-
-def mask(key: str) -> str:
-    """``****abcd`` for a long key, ``****`` for a short one (as DeepSeek's own messages do)."""
-    return "****" + key[-4:] if len(key) > 12 else "****"
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-# --------------------------------------------------------------------------------------------
-# Shared helpers
-
-
-def _client(args: argparse.Namespace, *, max_retries: int | None = None) -> DeepSeek:
-    """A client from DEEPSEEK_* plus the command-line overrides; a missing key raises exit 2."""
-    from ._client import get_client
-    from ._settings import DeepSeekSettings
-
-    if DeepSeekSettings().api_key is None:
-        raise UsageError(_MISSING_KEY)
-    kwargs: dict[str, Any] = {}
-    base_url = getattr(args, "base_url", None)
-    if base_url:
-        kwargs["base_url"] = base_url
-    timeout = getattr(args, "timeout", None)
-    if timeout is not None:
-        kwargs["timeout"] = timeout
-    if max_retries is not None:
-        kwargs["max_retries"] = max_retries
-    return get_client(**kwargs)
 
 
 def _read_prompt(prompt: str) -> str:
@@ -398,7 +231,7 @@ def _read_prompt(prompt: str) -> str:
 
 def _cmd_chat(args: argparse.Namespace, out: Output) -> int:
     prompt = _read_prompt(args.prompt)
-    client = _client(args)
+    client = make_client(args)
     if args.no_think:
         client = client.with_options(thinking=False)
     elif args.effort:
@@ -420,7 +253,7 @@ def _cmd_chat(args: argparse.Namespace, out: Output) -> int:
     if args.max_tokens is not None:
         request["max_tokens"] = args.max_tokens
     stream: Any = client.chat.completions.create(**request)
-    from ._reasoning import ContentDelta, FinalMessage, ReasoningDelta, iter_events
+    from deepseek_openai._reasoning import ContentDelta, FinalMessage, ReasoningDelta, iter_events
 
     final: FinalMessage | None = None
     state = "start"  # start -> reasoning -> answer
@@ -458,7 +291,7 @@ def _chat_json(
 ) -> int:
     import json
 
-    from ._json_mode import json_complete
+    from deepseek_openai._json_mode import json_complete
 
     kwargs: dict[str, Any] = {"model": model}
     if args.max_tokens is not None:
@@ -474,8 +307,8 @@ def _print_usage(out: Output, usage: Any, model: str) -> None:
     if usage is None:
         out.note("usage: not reported")
         return
-    from ._errors import DeepSeekRequestError
-    from ._usage import estimate_cost, usage_summary
+    from deepseek_openai._errors import DeepSeekRequestError
+    from deepseek_openai._usage import estimate_cost, usage_summary
 
     summary = usage_summary(usage)
     try:
@@ -493,9 +326,9 @@ def _print_usage(out: Output, usage: Any, model: str) -> None:
 
 
 def _cmd_models(args: argparse.Namespace, out: Output) -> int:
-    from ._catalogue import resolve_model
+    from deepseek_openai._catalogue import resolve_model
 
-    client = _client(args)
+    client = make_client(args)
     page = client.models.list()
     rows = []
     for model in page.data:
@@ -508,7 +341,7 @@ def _cmd_models(args: argparse.Namespace, out: Output) -> int:
             (
                 model.id,
                 info.display_name,
-                f"{_kilo(info.limits.context_window)} ctx, {_kilo(info.limits.max_output_tokens)} out",
+                f"{kilo(info.limits.context_window)} ctx, {kilo(info.limits.max_output_tokens)} out",
                 f"${p.cache_hit_input}/${p.cache_miss_input}/${p.output} per 1M (hit/miss/out, peak)",
             )
         )
@@ -526,9 +359,9 @@ def _cmd_models(args: argparse.Namespace, out: Output) -> int:
 
 
 def _cmd_balance(args: argparse.Namespace, out: Output) -> int:
-    from ._account import get_balance
+    from deepseek_openai._account import get_balance
 
-    balance = get_balance(_client(args))
+    balance = get_balance(make_client(args))
     out.line(f"available: {'yes' if balance.is_available else 'no (top up to keep using the API)'}")
     for info in balance.infos:
         out.line(f"{info.currency}: {info.total} total ({info.topped_up} topped up, {info.granted} granted)")
@@ -543,7 +376,7 @@ def _cmd_doctor(args: argparse.Namespace, out: Output) -> int:
     """Each check prints one line; a failure says the fix. Exit 1 if any check fails."""
     import datetime as dt
 
-    from ._errors import ConfigurationError
+    from deepseek_openai._errors import ConfigurationError
 
     failures = 0
 
@@ -554,7 +387,7 @@ def _cmd_doctor(args: argparse.Namespace, out: Output) -> int:
         return ok
 
     try:
-        from ._settings import DeepSeekSettings
+        from deepseek_openai._settings import DeepSeekSettings
 
         overrides: dict[str, Any] = {}
         if getattr(args, "base_url", None):
@@ -564,6 +397,8 @@ def _cmd_doctor(args: argparse.Namespace, out: Output) -> int:
         check(False, "settings", one_line(exc))
         return EXIT_API
     base_url = settings.base_url
+
+    from deepseek_openai._redact import mask
 
     key = settings.api_key.get_secret_value().strip() if settings.api_key is not None else ""
     if key:
@@ -585,7 +420,7 @@ def _cmd_doctor(args: argparse.Namespace, out: Output) -> int:
     client = None
     if key and reachable:
         try:
-            client = _client(args, max_retries=0)
+            client = make_client(args, max_retries=0)
         except ConfigurationError as exc:
             check(False, "configuration", one_line(exc))
     if client is not None:
@@ -608,7 +443,7 @@ def _reachable(base_url: str, timeout: float) -> tuple[bool, str, str]:
     """Any HTTP answer from GET <base_url>/models (no key sent) proves the URL is reachable."""
     import httpx2
 
-    from ._client import check_base_url
+    from deepseek_openai._client import check_base_url
 
     label = "base URL"
     try:
@@ -632,7 +467,7 @@ def _reachable(base_url: str, timeout: float) -> tuple[bool, str, str]:
 def _check_key(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> bool:
     import openai
 
-    from ._errors import AuthenticationError
+    from deepseek_openai._errors import AuthenticationError
 
     try:
         models = client.models.list()
@@ -647,7 +482,7 @@ def _check_key(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> boo
 def _check_balance(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> None:
     import openai
 
-    from ._account import get_balance
+    from deepseek_openai._account import get_balance
 
     try:
         balance = get_balance(client)
@@ -667,7 +502,7 @@ def _pricing_window(now: Any) -> str:
     """'peak' or 'off-peak' now, and when it changes (catalogue windows, UTC)."""
     import datetime as dt
 
-    from ._catalogue import is_peak
+    from deepseek_openai._catalogue import is_peak
 
     peak = is_peak(now)
     change = now.replace(minute=0, second=0, microsecond=0)
@@ -687,8 +522,8 @@ def _pricing_window(now: Any) -> str:
 
 
 def _cmd_emulator(args: argparse.Namespace, out: Output) -> int:
-    _require_emulator_extra()
-    from .testing import _cli
+    require_emulator_extra()
+    from deepseek_openai.testing import _cli
 
     parser = argparse.ArgumentParser(
         prog=f"{PROG} emulator", description="Serve the DeepSeek API emulator on 127.0.0.1 until stopped."
@@ -699,18 +534,6 @@ def _cmd_emulator(args: argparse.Namespace, out: Output) -> int:
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     return int(_cli.run(ns))
-
-
-def _require_emulator_extra() -> None:
-    """Starlette and uvicorn come with the [emulator] extra; say so instead of an ImportError."""
-    from importlib.util import find_spec
-
-    missing = [name for name in ("starlette", "uvicorn") if find_spec(name) is None]
-    if missing:
-        raise UsageError(
-            f"the emulator needs {' and '.join(missing)}, which come with the [emulator] extra. "
-            "Fix: pip install 'deepseek-openai[emulator]'"
-        )
 
 
 def _cmd_demo(args: argparse.Namespace, out: Output) -> int:

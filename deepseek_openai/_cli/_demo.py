@@ -19,13 +19,11 @@ from contextlib import ExitStack
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._cli import EXIT_OK, KEY_ENV, Output, UsageError, _client, _require_emulator_extra
+from ._common import EXIT_OK, KEY_ENV, Output, UsageError, make_client, require_emulator_extra
 
 if TYPE_CHECKING:
-    from ._client import DeepSeek
-    from .testing import DeepSeekEmulator
-
-__all__ = ["SECTIONS", "run_demo"]
+    from deepseek_openai._client import DeepSeek
+    from deepseek_openai.testing import DeepSeekEmulator
 
 SECTIONS = (
     "Chat",
@@ -50,9 +48,9 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
     with ExitStack() as stack:
         emulator: DeepSeekEmulator | None = None
         if not key:
-            _require_emulator_extra()
-            from ._client import get_client
-            from .testing import DeepSeekEmulator
+            require_emulator_extra()
+            from deepseek_openai._client import get_client
+            from deepseek_openai.testing import DeepSeekEmulator
 
             emulator = stack.enter_context(DeepSeekEmulator())
             out.line(
@@ -67,7 +65,7 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
                 kwargs["timeout"] = args.timeout
             client = get_client(api_key=emulator.api_key, base_url=emulator.base_url, **kwargs)
         else:
-            client = _client(args)
+            client = make_client(args)
             if not _confirmed(args, out, str(client.base_url)):
                 out.line("Nothing was sent.")
                 return EXIT_OK
@@ -168,7 +166,7 @@ class Tour:
         self._say(response.choices[0].message.content or "")
 
     def streamed_reasoning(self) -> None:
-        from ._reasoning import ContentDelta, ReasoningDelta, iter_events
+        from deepseek_openai._reasoning import ContentDelta, ReasoningDelta, iter_events
 
         self._code(
             """
@@ -203,7 +201,7 @@ class Tour:
         )
 
     def tool_loop(self) -> None:
-        from ._reasoning import to_message
+        from deepseek_openai._reasoning import to_message
 
         self._code(
             """
@@ -257,7 +255,7 @@ class Tour:
         )
 
     def prefix_completion(self) -> None:
-        from ._beta import prefix_complete
+        from deepseek_openai._beta import prefix_complete
 
         self._code(
             """
@@ -276,7 +274,7 @@ class Tour:
         self._say("```python\n" + (response.choices[0].message.content or "") + "\n```", indent="    ")
 
     def fim(self) -> None:
-        from ._beta import fim_complete
+        from deepseek_openai._beta import fim_complete
 
         self._code(
             """
@@ -289,7 +287,7 @@ class Tour:
         self._say(prompt + (response.choices[0].text or "") + "\n" + suffix, indent="    ")
 
     def json_mode(self) -> None:
-        from ._json_mode import json_complete
+        from deepseek_openai._json_mode import json_complete
 
         self._code(
             """
@@ -314,7 +312,7 @@ class Tour:
     def guards(self) -> None:
         import openai
 
-        from ._errors import DeepSeekError
+        from deepseek_openai._errors import DeepSeekError
 
         before = len(self.emulator.requests) if self.emulator is not None else None
         self._code('client.embeddings.create(model="text-embedding-3-small", input="hello")')
@@ -341,7 +339,7 @@ class Tour:
             self._say(f"requests that reached the server: {sent}")
 
     def errors(self) -> None:
-        from ._errors import InsufficientBalanceError, RateLimitError
+        from deepseek_openai._errors import InsufficientBalanceError, RateLimitError
 
         if self.emulator is None:
             self._say(
@@ -380,7 +378,7 @@ class Tour:
         self._say("With the default max_retries=2 openai retries 429 and 5xx itself; 400/401/402/422 never.")
 
     def balance(self) -> None:
-        from ._account import get_balance
+        from deepseek_openai._account import get_balance
 
         self._code("get_balance(client)")
         balance = get_balance(self.client)
@@ -391,8 +389,8 @@ class Tour:
     def usage_and_cost(self) -> None:
         import datetime as dt
 
-        from ._catalogue import is_peak
-        from ._usage import estimate_cost, usage_summary
+        from deepseek_openai._catalogue import is_peak
+        from deepseek_openai._usage import estimate_cost, usage_summary
 
         self._code("usage_summary(response.usage); estimate_cost(response.usage, model)")
         usages = [u for u in self.usages if u is not None]
