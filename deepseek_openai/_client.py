@@ -55,9 +55,9 @@ from ._openai_compat import (
     replace_body,
     set_default_stream_cls,
 )
-from ._pipeline import prepare_request
+from ._pipeline import Plan, plan, prepare_request
 from ._redact import mask
-from ._rules import Policy
+from ._rules import BodyKind, Policy
 from ._settings import (
     DeepSeekSettings,
     GuardMode,
@@ -197,7 +197,7 @@ def _unchanged(before: Mapping[str, Any], after: dict[str, Any]) -> bool:
 class _State:
     """What a DeepSeek client knows beyond openai's options."""
 
-    __slots__ = ("beta", "policy", "settings", "urls")
+    __slots__ = ("beta", "located", "plans", "policy", "settings", "urls")
 
     def __init__(self, settings: DeepSeekSettings, beta: bool, urls: tuple[str, str]) -> None:
         self.settings = settings
@@ -205,6 +205,30 @@ class _State:
         self.urls = urls
         """(standard, beta) base URLs: the twins share them."""
         self.policy = Policy.from_settings(settings, beta=beta)
+        self.plans: dict[BodyKind, Plan] = {}
+        """The rule-table rows this client's policy runs, per kind of body (worked out on first use)."""
+        self.located: dict[tuple[str, str], Located] = {}
+        """Endpoint-table lookups by (method, URL): code calls the same few URLs over and over."""
+
+    def locate(self, method: str, url: str) -> Located:
+        hit = self.located.get((method, url))
+        if hit is None:
+            if len(self.located) >= _LOCATED:
+                self.located.clear()
+            standard, beta = self.urls
+            hit = self.located[(method, url)] = locate(
+                method, url, standard=standard, beta=beta, is_beta=self.beta
+            )
+        return hit
+
+    def plan(self, kind: BodyKind) -> Plan:
+        steps = self.plans.get(kind)
+        if steps is None:
+            steps = self.plans[kind] = plan(kind, self.policy)
+        return steps
+
+
+_LOCATED = 256
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,7 +323,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     @property
     @override
     def user_agent(self) -> str:
-        return f"deepseek-openai/{__version__} (openai-python/{self._version})"
+        return f"deepseek-openai/{__version__} (openai-python/{openai.__version__})"
 
     def __repr__(self) -> str:
         key = self.api_key if isinstance(self.api_key, str) else ""
@@ -315,8 +339,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         self, options: FinalRequestOptions, stream_cls: type[Any] | None
     ) -> tuple[FinalRequestOptions, type[Any] | None]:
         state = self._deepseek
-        standard, beta = state.urls
-        located = locate(options.method, options.url, standard=standard, beta=beta, is_beta=state.beta)
+        located = state.locate(options.method, options.url)
         url = self._route(located, options.url)
         body: dict[str, Any] | None = None
         endpoint = located.endpoint
@@ -324,7 +347,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
             given = merged_body(options)
             if given is not None:
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
-                prepared = prepare_request(endpoint.body, given, state.policy)
+                prepared = prepare_request(endpoint.body, given, state.policy, state.plan(endpoint.body))
                 for notice in prepared.notices:
                     warn(notice.message, notice.category)
                 if not (given is options.json_data and _unchanged(given, prepared.body)):

@@ -83,7 +83,7 @@ class _Explained(DeepSeekError):
     rule: str | None
     """The id of the rule-table row that refused the request (``None`` for other refusals)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (what, why, fix, source, param and rule are the parts of the message)
         self,
         what: str,
         *,

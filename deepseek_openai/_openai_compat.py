@@ -55,6 +55,40 @@ PARSE_ERRORS: Final = (json.JSONDecodeError, UnicodeDecodeError)
 
 PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     # (owner, attribute, parameters this module relies on; () for a plain attribute)
+    (
+        "openai.OpenAI",
+        "__init__",
+        (
+            "api_key",
+            "base_url",
+            "timeout",
+            "max_retries",
+            "default_headers",
+            "default_query",
+            "http_client",
+            "websocket_base_url",
+            "webhook_secret",
+            "_enforce_credentials",
+            "_strict_response_validation",
+        ),
+    ),
+    (
+        "openai.AsyncOpenAI",
+        "__init__",
+        (
+            "api_key",
+            "base_url",
+            "timeout",
+            "max_retries",
+            "default_headers",
+            "default_query",
+            "http_client",
+            "websocket_base_url",
+            "webhook_secret",
+            "_enforce_credentials",
+            "_strict_response_validation",
+        ),
+    ),
     ("openai.OpenAI", "request", ("cast_to", "options", "stream", "stream_cls")),
     ("openai.AsyncOpenAI", "request", ("cast_to", "options", "stream", "stream_cls")),
     (
@@ -103,7 +137,7 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
             "_extra_kwargs",
         ),
     ),
-    ("openai._base_client.BaseClient", "_custom_headers", ()),
+    ("openai.OpenAI", "_custom_headers", ()),
     ("openai._base_client.BaseClient", "_default_stream_cls", ()),
     ("openai.OpenAI", "_ambient_authorizations", ()),
     ("openai._models.FinalRequestOptions", "json_data", ()),

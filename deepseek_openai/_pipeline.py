@@ -20,6 +20,7 @@ from typing import Any, Final
 from ._catalogue import API_LIMITS, resolve_model
 from ._errors import DeepSeekCompatibilityWarning
 from ._rules import (
+    ROLES,
     RULES,
     Action,
     BodyKind,
@@ -38,26 +39,97 @@ from ._translate import settle_thinking
 Step = tuple[Rule, Action]
 
 
-@dataclass(frozen=True, slots=True)
 class _Walk:
-    """The MESSAGE and PART rows, run in one pass over the messages."""
+    """The MESSAGE and PART rows, run in one pass over the messages.
 
-    messages: tuple[Step, ...]
-    parts: tuple[Step, ...]
+    The MESSAGE rows are sorted by the role they read, so a message meets only its role's rows
+    (a user turn of a plain chat meets none), and the rows that need a key only when it is there.
+    """
+
+    __slots__ = ("by_role", "keyed", "keys", "parts", "unknown")
+
+    def __init__(self, messages: tuple[Step, ...], parts: tuple[Step, ...]) -> None:
+        def reads(step: Step, role: str | None) -> bool:
+            roles = step[0].roles
+            if role is None:
+                return roles is None or not roles
+            return roles is None or role in roles
+
+        plain = tuple(s for s in messages if s[0].keys is None)
+        keyed = tuple(s for s in messages if s[0].keys is not None)
+        self.by_role = {role: tuple(s for s in plain if reads(s, role)) for role in ROLES}
+        self.unknown = tuple(s for s in plain if reads(s, None))
+        self.keyed = keyed
+        self.keys: frozenset[str] = frozenset().union(*(s[0].keys or () for s in keyed))
+        self.parts = parts
+
+    def rows(self, message: Mapping[str, Any]) -> tuple[Step, ...]:
+        role = message.get("role")
+        rows = self.by_role.get(role) if type(role) is str else None
+        if rows is None:
+            rows = self.unknown
+        if self.keyed and not self.keys.isdisjoint(message):
+            rows = rows + tuple(s for s in self.keyed if _message_reads(s, role, message))
+        return rows
+
+
+def _message_reads(step: Step, role: object, message: Mapping[str, Any]) -> bool:
+    rule = step[0]
+    keys = rule.keys
+    if keys is not None and keys.isdisjoint(message):
+        return False
+    return rule.roles is None or (type(role) is str and role in rule.roles)
+
+
+class _Phase:
+    """One phase's active steps, and which of them a body's keys wake (worked out once per key set)."""
+
+    __slots__ = ("_selected", "keys", "steps")
+
+    def __init__(self, steps: tuple[Step | _Walk, ...]) -> None:
+        self.steps = steps
+        self.keys: frozenset[str] = frozenset().union(
+            *(s[0].keys or () for s in steps if not isinstance(s, _Walk))
+        )
+        self._selected: dict[frozenset[str], tuple[Step | _Walk, ...]] = {}
+
+    def select(self, body: Mapping[str, Any]) -> tuple[Step | _Walk, ...]:
+        """The steps to run for ``body``: those without keys, and those one of whose keys it has."""
+        present = self.keys.intersection(body)
+        hit = self._selected.get(present)
+        if hit is None:
+            if len(self._selected) >= _SELECTIONS:
+                self._selected.clear()
+            hit = self._selected[present] = tuple(s for s in self.steps if _wakes(s, present))
+        return hit
+
+
+def _wakes(step: Step | _Walk, present: frozenset[str]) -> bool:
+    if isinstance(step, _Walk):
+        return True
+    keys = step[0].keys
+    return keys is None or not keys.isdisjoint(present)
+
+
+_SELECTIONS: Final = 256
+"""Distinct key sets remembered per phase (code sends the same few shapes over and over)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The rows that can act for one kind of request under one policy, by phase."""
 
-    translate: tuple[Step, ...]
-    history: tuple[Step, ...]
-    check: tuple[Step | _Walk, ...]
+    translate: _Phase
+    history: _Phase
+    check: _Phase
 
 
 @functools.lru_cache(maxsize=256)
 def plan(kind: BodyKind, policy: Policy) -> Plan:
-    """The active rows: those for ``kind`` whose action under ``policy`` is not a silent send."""
+    """The active rows: those for ``kind`` whose action under ``policy`` is not a silent send.
+
+    Clients keep their plans (:func:`prepare_request` takes one), so this runs once per policy.
+    """
     by_phase: dict[Phase, list[Step]] = {phase: [] for phase in Phase}
     for rule in RULES:
         if kind in rule.kinds:
@@ -72,18 +144,26 @@ def plan(kind: BodyKind, policy: Policy) -> Plan:
             check.append(step)
         elif not any(isinstance(s, _Walk) for s in check):
             check.append(_Walk(tuple(messages), tuple(parts)))
-    return Plan(tuple(by_phase[Phase.TRANSLATE]), tuple(by_phase[Phase.HISTORY]), tuple(check))
+    return Plan(
+        _Phase(tuple(by_phase[Phase.TRANSLATE])), _Phase(tuple(by_phase[Phase.HISTORY])), _Phase(tuple(check))
+    )
 
 
-def prepare_request(kind: BodyKind, body: Mapping[str, Any], policy: Policy) -> Prepared:
-    """Apply the translations, the history policy and the checks to one request body."""
+def prepare_request(
+    kind: BodyKind, body: Mapping[str, Any], policy: Policy, steps: Plan | None = None
+) -> Prepared:
+    """Apply the translations, the history policy and the checks to one request body.
+
+    ``steps`` is ``plan(kind, policy)``, passed by callers that keep it.
+    """
     out = dict(body)
     model = out.get("model")
     resolved = resolve_model(model) if type(model) is str else None
     info = resolved.info if resolved is not None else None
     prepared = Prepared(out, policy, kind, resolved, info.limits if info is not None else API_LIMITS)
-    steps = plan(kind, policy)
-    _run(steps.translate, out, prepared)
+    if steps is None:
+        steps = plan(kind, policy)
+    _run(steps.translate.select(out), out, prepared)
     if kind == "chat":
         prepared.thinking = settle_thinking(
             out, resolved, prepared.implied_thinking, policy.thinking, policy.effort
@@ -91,8 +171,8 @@ def prepare_request(kind: BodyKind, body: Mapping[str, Any], policy: Policy) -> 
     else:
         # FIM never thinks, so the client's default thinking mode is deliberately not applied.
         prepared.thinking = body_thinking(out)
-    _run(steps.history, out, prepared)
-    _run(steps.check, out, prepared)
+    _run(steps.history.select(out), out, prepared)
+    _run(steps.check.select(out), out, prepared)
     return prepared
 
 
@@ -102,11 +182,14 @@ def _run(steps: tuple[Step | _Walk, ...], body: dict[str, Any], prepared: Prepar
             _walk(step, body, prepared)
             continue
         rule, action = step  # type: ignore[misc]
-        keys = rule.keys
-        if keys is not None and keys.isdisjoint(body):
-            continue  # none of the keys this row reads is in the body (most rows, most calls)
-        for finding in list(rule.check(body, prepared)):
-            _act(rule, action, finding, body, prepared)
+        found = rule.check(body, prepared)
+        if found is None:
+            continue
+        if type(found) is Finding:
+            _act(rule, action, found, body, prepared)
+        else:
+            for finding in list(found):  # a list first: a repair may change what the check reads
+                _act(rule, action, finding, body, prepared)
 
 
 def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
@@ -114,12 +197,12 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
     if type(messages) is not list and not isinstance(messages, list | tuple):
         return
     prepared.last = len(messages) - 1
-    message_rows, part_rows = walk.messages, walk.parts
+    part_rows = walk.parts
     for i, message in enumerate(messages):
         # Hot loop over the whole history: `type is dict` skips the slow ABC isinstance for dicts.
         if type(message) is not dict and not isinstance(message, Mapping):
             continue
-        for rule, action in message_rows:
+        for rule, action in walk.rows(message):
             finding = rule.check(message, i, prepared)
             if finding is not None:
                 _act(rule, action, finding, body, prepared)

@@ -215,7 +215,7 @@ def _as_chunk(chunk: Any) -> Any:
     return chunk
 
 
-def _chunk_events(acc: _Accumulator, raw: Any) -> Iterator[StreamEvent]:
+def _chunk_events(acc: _Accumulator, raw: Any) -> Iterator[StreamEvent]:  # noqa: PLR0912
     """The events of one chunk, recorded into ``acc``; the one loop body of the sync and async adapters.
 
     The hot path: plain attribute reads, no model_dump, one small object per event.

@@ -91,7 +91,7 @@ class Scope(StrEnum):
     """What a row's ``check`` is called with."""
 
     BODY = "body"
-    """``check(body, prepared) -> Iterable[Finding]``."""
+    """``check(body, prepared) -> Finding | Iterable[Finding] | None`` (most rows find one place at most)."""
     MESSAGE = "message"
     """``check(message, index, prepared) -> Finding | None``, for each message that is a mapping."""
     PART = "part"
@@ -189,6 +189,10 @@ class Rule:
     source: Source
     action: Callable[[Policy], Action]
     keys: frozenset[str] | None = None
+    roles: frozenset[str] | None = None
+    """MESSAGE rows: the roles of the messages they read (``None``: every message; empty: the messages
+    whose role is none of DeepSeek's). With ``keys``, a MESSAGE row also needs one of those keys in
+    the message."""
     scope: Scope = Scope.BODY
     phase: Phase = Phase.CHECK
     param: str | None = None
@@ -294,11 +298,6 @@ def _str_in(value: object, options: Iterable[str] | Mapping[str, Any]) -> bool:
     return type(value) is str and value in options
 
 
-def _one(finding: Finding | None) -> Iterator[Finding]:
-    if finding is not None:
-        yield finding
-
-
 def _keys(*names: str) -> frozenset[str]:
     return frozenset(names)
 
@@ -307,18 +306,19 @@ def _keys(*names: str) -> frozenset[str]:
 # Translations (phase TRANSLATE)
 
 
-def _check_retired(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_retired(body: dict[str, Any], p: Prepared) -> Finding | None:
     model = p.model
     if model is None or model.status != "retired":
-        return
+        return None
     off = ", thinking=False" if p.kind == "chat" and model.thinking is False else ""
-    yield Finding(
+    return Finding(
         "model",
         requested=repr(model.requested),
         replacement=repr(model.id),
         message=model.message or "",
         thinking_fix=off,
     )
+    return None
 
 
 def _repair_retired(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
@@ -328,15 +328,17 @@ def _repair_retired(body: dict[str, Any], finding: Finding, p: Prepared) -> None
         p.implied_thinking = p.model.thinking
 
 
-def _check_max_completion_conflict(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_max_completion_conflict(body: dict[str, Any], p: Prepared) -> Finding | None:
     value, existing = body.get("max_completion_tokens"), body.get("max_tokens")
     if value is not None and existing is not None and existing != value:
-        yield Finding("max_completion_tokens", value=_short(value), existing=_short(existing))
+        return Finding("max_completion_tokens", value=_short(value), existing=_short(existing))
+    return None
 
 
-def _check_max_completion(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_max_completion(body: dict[str, Any], p: Prepared) -> Finding | None:
     if "max_completion_tokens" in body:
-        yield Finding("max_completion_tokens")
+        return Finding("max_completion_tokens")
+    return None
 
 
 def _repair_rename_max_tokens(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
@@ -353,53 +355,59 @@ def _check_user_invalid(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
 def _check_user_conflict(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     candidates = user_id_candidates(body, p.limits)
     if not candidates:
-        return
+        return None
     winner, value = candidates[0]
     for name, other in candidates[1:]:
         if other != value:
             yield Finding(name, name=name, value=_short(other), winner=winner, winning=_short(value))
 
 
-def _check_user_rename(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_user_rename(body: dict[str, Any], p: Prepared) -> Finding | None:
     if any(name in body for name in OPENAI_USER_FIELDS):
-        yield Finding("user")
+        return Finding("user")
+    return None
 
 
 def _repair_user_id(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
     apply_user_id(body, p.limits)
 
 
-def _check_thinking_invalid(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_thinking_invalid(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("thinking")
     if value is not None and thinking_value(value) is None:
-        yield Finding("thinking", value=_short(value))
+        return Finding("thinking", value=_short(value))
+    return None
 
 
-def _check_thinking_bool(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_thinking_bool(body: dict[str, Any], p: Prepared) -> Finding | None:
     if isinstance(body.get("thinking"), bool):
-        yield Finding("thinking")
+        return Finding("thinking")
+    return None
 
 
-def _check_effort_invalid(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_effort_invalid(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("reasoning_effort")
     if value is not None and effort_value(value) is None:
-        yield Finding("reasoning_effort", value=_short(value))
+        return Finding("reasoning_effort", value=_short(value))
+    return None
 
 
-def _check_effort_alias(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_effort_alias(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("reasoning_effort")
     effort = effort_value(value)
     if effort is not None and effort != value:
-        yield Finding("reasoning_effort")
+        return Finding("reasoning_effort")
+    return None
 
 
-def _check_thinking_contradiction(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_thinking_contradiction(body: dict[str, Any], p: Prepared) -> Finding | None:
     thinking = thinking_value(body.get("thinking"))
     effort = effort_value(body.get("reasoning_effort"))
     if thinking is not None and effort is not None and thinking != (effort != "none"):
-        yield Finding(
+        return Finding(
             "reasoning_effort", thinking=_short(body["thinking"]), effort=_short(body["reasoning_effort"])
         )
+    return None
 
 
 _EFFORT_LIST: Final = ", ".join(dict.fromkeys(EFFORTS.values()))
@@ -555,20 +563,21 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
 # The history policy (phase HISTORY)
 
 
-def _check_history(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_history(body: dict[str, Any], p: Prepared) -> Finding | None:
     messages = body.get("messages")
     if not body.get("tools") or p.thinking is False or type(messages) is not list:
-        return
+        return None
     if p.policy.history == "error":
         missing = missing_reasoning(messages)
         if missing:
             shown = ", ".join(str(i) for i in missing[:10])
             more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
-            yield Finding("messages", where=f"index {shown}{more}")
-        return
+            return Finding("messages", where=f"index {shown}{more}")
+        return None
     fixed = backfill(messages)
     if fixed is not None:
-        yield Finding("messages", at=fixed, where="")
+        return Finding("messages", at=fixed, where="")
+    return None
 
 
 def _repair_history(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
@@ -600,21 +609,23 @@ HISTORY: Final[tuple[Rule, ...]] = (
 # Messages
 
 
-_ROLES: Final = frozenset({"system", "user", "assistant", "tool"})
+ROLES: Final = frozenset({"system", "user", "assistant", "tool"})
+"""The message roles DeepSeek accepts (chat API page, 2026-09-11)."""
 _IMAGE_PARTS: Final = frozenset({"image_url", "file"})
 _PARTS: Final = frozenset({"text"}) | _IMAGE_PARTS
 
 
-def _check_messages_empty(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_messages_empty(body: dict[str, Any], p: Prepared) -> Finding | None:
     messages = body.get("messages")
     if not _is_list(messages) or not messages:
-        yield Finding("messages")
+        return Finding("messages")
+    return None
 
 
 def _check_message_types(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     messages = body.get("messages")
     if not _is_list(messages):
-        return
+        return None
     for i, message in enumerate(messages):
         if not _is_mapping(message):
             yield Finding("messages", i=i, type=type(message).__name__)
@@ -622,7 +633,7 @@ def _check_message_types(body: dict[str, Any], p: Prepared) -> Iterator[Finding]
 
 def _check_role(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
     role = message.get("role")
-    if _str_in(role, _ROLES):
+    if _str_in(role, ROLES):
         return None
     hint = "use role 'system' for instructions" if role == "developer" else "use one of those roles"
     return Finding("messages", i=i, role=_short(role), hint=hint)
@@ -698,7 +709,7 @@ def _check_tool_order(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     """Every tool message answers a call of the assistant turn just before it; every call is answered."""
     messages = body.get("messages")
     if not _is_list(messages):
-        return
+        return None
     pending: set[Any] | None = None
     for i, message in enumerate(messages):
         if not _is_mapping(message) or message.get("prefix"):
@@ -714,7 +725,7 @@ def _check_tool_order(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
                     where=f"messages[{i}] answers tool call {call_id!r}, which the assistant turn before it "
                     "did not make",
                 )
-                return
+                return None
             pending.discard(call_id)
             continue
         if pending:
@@ -722,7 +733,7 @@ def _check_tool_order(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
                 "messages",
                 where=f"the tool calls {sorted(pending)} have no tool message before messages[{i}]",
             )
-            return
+            return None
         calls = message.get("tool_calls") if role == "assistant" else None
         pending = None
         if _is_list(calls) and calls:
@@ -773,6 +784,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix="$hint",
         source=CHAT_API_PAGE,
         action=REJECTED,
+        roles=frozenset(),
         scope=Scope.MESSAGE,
     ),
     Rule(
@@ -784,6 +796,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix="set tool_call_id to the id of the assistant's tool call",
         source=CHAT_API_PAGE,
         action=REJECTED,
+        roles=_keys("tool"),
         scope=Scope.MESSAGE,
     ),
     Rule(
@@ -795,6 +808,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix="move the prefix message to the end (deepseek_openai.prefix_complete does this)",
         source=BETA_PAGE,
         action=REJECTED,
+        keys=_keys("prefix"),
         scope=Scope.MESSAGE,
     ),
     Rule(
@@ -806,6 +820,8 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix=_BETA_FIX,
         source=BETA_PAGE,
         action=REJECTED,
+        keys=_keys("prefix"),
+        roles=_keys("assistant"),
         scope=Scope.MESSAGE,
     ),
     Rule(
@@ -817,6 +833,8 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix="use model='deepseek-flash' for prefix completion",
         source=BETA_PAGE,
         action=REJECTED,
+        keys=_keys("prefix"),
+        roles=_keys("assistant"),
         scope=Scope.MESSAGE,
         unsupported=True,
     ),
@@ -830,6 +848,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "(deepseek_openai.to_message builds the turn from a response)",
         source=CHAT_API_PAGE,
         action=REJECTED,
+        roles=_keys("assistant"),
         scope=Scope.MESSAGE,
     ),
     Rule(
@@ -887,7 +906,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
 # OpenAI-only parameters
 
 
-def _openai_only(
+def _openai_only(  # noqa: PLR0913 (one keyword per column of the row it builds)
     key: str,
     why: str,
     fix: str,
@@ -898,11 +917,12 @@ def _openai_only(
 ) -> Rule:
     """A parameter DeepSeek does not have. ``harmless`` values mean what DeepSeek does anyway."""
 
-    def check(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    def check(body: dict[str, Any], p: Prepared) -> Finding | None:
         value = body.get(key)
         if value is None or (harmless is not None and _harmless(harmless, value)):
-            return
-        yield Finding(key, value=_short(value))
+            return None
+        return Finding(key, value=_short(value))
+        return None
 
     return Rule(
         f"openai_only.{key}",
@@ -1015,79 +1035,90 @@ OPENAI_ONLY: Final[tuple[Rule, ...]] = (
 # Parameters
 
 
-def _check_n(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_n(body: dict[str, Any], p: Prepared) -> Finding | None:
     n = body.get("n")
     if n is not None and n != 1:
-        yield Finding("n", value=_short(n))
+        return Finding("n", value=_short(n))
+    return None
 
 
-def _check_response_format_schema(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_response_format_schema(body: dict[str, Any], p: Prepared) -> Finding | None:
     rf = body.get("response_format")
     if _is_mapping(rf) and rf.get("type") == "json_schema":
-        yield Finding("response_format")
+        return Finding("response_format")
+    return None
 
 
-def _check_response_format_type(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_response_format_type(body: dict[str, Any], p: Prepared) -> Finding | None:
     rf = body.get("response_format")
     kind = rf.get("type") if _is_mapping(rf) else None
     if rf is not None and not _str_in(kind, ("text", "json_object", "json_schema")):
-        yield Finding("response_format", value=_short(rf))
+        return Finding("response_format", value=_short(rf))
+    return None
 
 
-def _check_json_output_model(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_json_output_model(body: dict[str, Any], p: Prepared) -> Finding | None:
     rf = body.get("response_format")
     if _is_mapping(rf) and rf.get("type") == "json_object" and p.lacks(Feature.JSON_OUTPUT):
         info = p.info
         assert info is not None
-        yield Finding("response_format", model=repr(info.id), source=info.source_of(Feature.JSON_OUTPUT))
+        return Finding("response_format", model=repr(info.id), source=info.source_of(Feature.JSON_OUTPUT))
+    return None
 
 
-def _check_stream_options(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_stream_options(body: dict[str, Any], p: Prepared) -> Finding | None:
     if _given(body, "stream_options") and not body.get("stream"):
-        yield Finding("stream_options")
+        return Finding("stream_options")
+    return None
 
 
-def _check_stop(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_stop(body: dict[str, Any], p: Prepared) -> Finding | None:
     stop = body.get("stop")
     limit = p.limits.max_stop_sequences
     if _is_list(stop) and len(stop) > limit:
-        yield Finding("stop", count=len(stop), limit=limit)
+        return Finding("stop", count=len(stop), limit=limit)
+    return None
 
 
-def _check_top_logprobs_alone(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_top_logprobs_alone(body: dict[str, Any], p: Prepared) -> Finding | None:
     top = body.get("top_logprobs")
     if top is not None and not body.get("logprobs"):
-        yield Finding("top_logprobs", value=_short(top))
+        return Finding("top_logprobs", value=_short(top))
+    return None
 
 
-def _check_top_logprobs_range(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_top_logprobs_range(body: dict[str, Any], p: Prepared) -> Finding | None:
     top = body.get("top_logprobs")
     limit = p.limits.max_top_logprobs
     if top is not None and body.get("logprobs") and not (_is_int(top) and 0 <= top <= limit):
-        yield Finding("top_logprobs", value=_short(top), limit=limit)
+        return Finding("top_logprobs", value=_short(top), limit=limit)
+    return None
 
 
-def _check_temperature(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_temperature(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("temperature")
     limit = p.limits.max_temperature
     if value is not None and not (_is_number(value) and 0 <= value <= limit):
-        yield Finding("temperature", value=_short(value), limit=f"{limit:g}")
+        return Finding("temperature", value=_short(value), limit=f"{limit:g}")
+    return None
 
 
-def _check_top_p(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_top_p(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("top_p")
     if value is not None and not (_is_number(value) and 0 < value <= 1):
-        yield Finding("top_p", value=_short(value))
+        return Finding("top_p", value=_short(value))
+    return None
 
 
-def _check_max_tokens(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_max_tokens(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("max_tokens")
     if value is None:
-        return
+        return None
     ceiling = p.limits.max_output_tokens
     if not _is_int(value) or value < 1 or (ceiling is not None and value > ceiling):
         shown = str(ceiling) if ceiling is not None else "the model maximum"
-        yield Finding("max_tokens", value=_short(value), ceiling=shown, source=p.limits.source)
+        return Finding("max_tokens", value=_short(value), ceiling=shown, source=p.limits.source)
+    return None
 
 
 CHOICES: Final[tuple[Rule, ...]] = (
@@ -1250,21 +1281,24 @@ def _safe_name(name: object) -> str:
     return cleaned or "tool"
 
 
-def _check_allow_tools(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_allow_tools(body: dict[str, Any], p: Prepared) -> Finding | None:
     if not p.policy.allow_tools and body.get("tools"):
-        yield Finding("tools")
+        return Finding("tools")
+    return None
 
 
-def _check_tools_type(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_tools_type(body: dict[str, Any], p: Prepared) -> Finding | None:
     tools = body.get("tools")
     if tools and not _is_list(tools):
-        yield Finding("tools", type=type(tools).__name__)
+        return Finding("tools", type=type(tools).__name__)
+    return None
 
 
-def _check_tools_count(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_tools_count(body: dict[str, Any], p: Prepared) -> Finding | None:
     tools, limit = _tools(body), p.limits.max_tools
     if len(tools) > limit:
-        yield Finding("tools", count=len(tools), limit=limit)
+        return Finding("tools", count=len(tools), limit=limit)
+    return None
 
 
 def _check_tools_builtin(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
@@ -1299,7 +1333,7 @@ def _check_tool_unique(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
 
 def _check_strict_beta(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     if p.policy.beta:
-        return
+        return None
     for i, fn in _functions(body):
         if fn.get("strict"):
             yield Finding("tools", i=i, name=_short(fn.get("name")))
@@ -1311,24 +1345,27 @@ def _feature_finding(p: Prepared, feature: Feature, param: str) -> Finding:
     return Finding(param, model=repr(info.id), source=info.source_of(feature))
 
 
-def _check_tools_model(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_tools_model(body: dict[str, Any], p: Prepared) -> Finding | None:
     if body.get("tools"):
         if p.lacks(Feature.TOOLS):
-            yield _feature_finding(p, Feature.TOOLS, "tools")
-        elif p.thinking and p.lacks(Feature.TOOLS_WHILE_THINKING):
-            yield _feature_finding(p, Feature.TOOLS_WHILE_THINKING, "tools")
+            return _feature_finding(p, Feature.TOOLS, "tools")
+        if p.thinking and p.lacks(Feature.TOOLS_WHILE_THINKING):
+            return _feature_finding(p, Feature.TOOLS_WHILE_THINKING, "tools")
+    return None
 
 
-def _check_strict_model(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_strict_model(body: dict[str, Any], p: Prepared) -> Finding | None:
     if p.lacks(Feature.STRICT_TOOLS) and any(fn.get("strict") for _, fn in _functions(body)):
-        yield _feature_finding(p, Feature.STRICT_TOOLS, "tools")
+        return _feature_finding(p, Feature.STRICT_TOOLS, "tools")
+    return None
 
 
-def _check_tool_choice_thinking(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_tool_choice_thinking(body: dict[str, Any], p: Prepared) -> Finding | None:
     choice = body.get("tool_choice")
     if choice is None or _str_in(choice, ("auto", "none")) or p.thinking is not True:
-        return
-    yield Finding("tool_choice", value=_short(choice))
+        return None
+    return Finding("tool_choice", value=_short(choice))
+    return None
 
 
 TOOLS: Final[tuple[Rule, ...]] = (
@@ -1458,11 +1495,12 @@ ALLOW_TOOLS: Final = Rule(
 # Thinking and the model
 
 
-def _check_thinking_model(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_thinking_model(body: dict[str, Any], p: Prepared) -> Finding | None:
     if p.thinking is True and p.lacks(Feature.THINKING):
-        yield _feature_finding(p, Feature.THINKING, "thinking")
-    elif p.thinking is False and p.lacks(Feature.NON_THINKING):
-        yield _feature_finding(p, Feature.NON_THINKING, "thinking")
+        return _feature_finding(p, Feature.THINKING, "thinking")
+    if p.thinking is False and p.lacks(Feature.NON_THINKING):
+        return _feature_finding(p, Feature.NON_THINKING, "thinking")
+    return None
 
 
 THINKING: Final[tuple[Rule, ...]] = (
@@ -1484,32 +1522,37 @@ THINKING: Final[tuple[Rule, ...]] = (
 # FIM
 
 
-def _check_fim_thinking(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_fim_thinking(body: dict[str, Any], p: Prepared) -> Finding | None:
     # An effort is a thinking parameter too: FIM takes none, even beside thinking disabled.
     if p.thinking or effort_value(body.get("reasoning_effort")) not in (None, "none"):
-        yield Finding("thinking")
+        return Finding("thinking")
+    return None
 
 
-def _check_fim_model(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_fim_model(body: dict[str, Any], p: Prepared) -> Finding | None:
     if p.lacks(Feature.FIM):
-        yield _feature_finding(p, Feature.FIM, "model")
+        return _feature_finding(p, Feature.FIM, "model")
+    return None
 
 
-def _check_fim_max_tokens(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_fim_max_tokens(body: dict[str, Any], p: Prepared) -> Finding | None:
     value, limit = body.get("max_tokens"), p.limits.fim_max_tokens
     if value is not None and not (_is_int(value) and 1 <= value <= limit):
-        yield Finding("max_tokens", value=_short(value), limit=limit)
+        return Finding("max_tokens", value=_short(value), limit=limit)
+    return None
 
 
-def _check_fim_echo(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_fim_echo(body: dict[str, Any], p: Prepared) -> Finding | None:
     if body.get("echo") and (_given(body, "suffix") or _given(body, "logprobs")):
-        yield Finding("echo", other="suffix" if _given(body, "suffix") else "logprobs")
+        return Finding("echo", other="suffix" if _given(body, "suffix") else "logprobs")
+    return None
 
 
-def _check_fim_logprobs(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_fim_logprobs(body: dict[str, Any], p: Prepared) -> Finding | None:
     value, limit = body.get("logprobs"), p.limits.fim_max_logprobs
     if value is not None and not (_is_int(value) and 0 <= value <= limit):
-        yield Finding("logprobs", value=_short(value), limit=limit)
+        return Finding("logprobs", value=_short(value), limit=limit)
+    return None
 
 
 FIM_RULES: Final[tuple[Rule, ...]] = (
@@ -1576,10 +1619,11 @@ FIM_RULES: Final[tuple[Rule, ...]] = (
 # The table, in the order the rows run
 
 
-def _check_user_id(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_user_id(body: dict[str, Any], p: Prepared) -> Finding | None:
     value = body.get("user_id")
     if value is not None and not valid_user_id(value, p.limits):
-        yield Finding("user_id", value=_short(value), limit=p.limits.max_user_id_length)
+        return Finding("user_id", value=_short(value), limit=p.limits.max_user_id_length)
+    return None
 
 
 USER_ID: Final = Rule(

@@ -229,7 +229,7 @@ def _read_prompt(prompt: str) -> str:
 # chat
 
 
-def _cmd_chat(args: argparse.Namespace, out: Output) -> int:
+def _cmd_chat(args: argparse.Namespace, out: Output) -> int:  # noqa: PLR0912
     prompt = _read_prompt(args.prompt)
     client = make_client(args)
     if args.no_think:

@@ -322,7 +322,7 @@ class EmulatorApp:
 
     # ------------------------------------------------------------------------------------------ flow
 
-    async def _handle(
+    async def _handle(  # noqa: PLR0912, PLR0915 (the request path of the server, step by step)
         self,
         handler: _Handler,
         scope: Scope,
@@ -406,7 +406,7 @@ class EmulatorApp:
                 return
             raise
 
-    async def _after_auth(
+    async def _after_auth(  # noqa: PLR0913 (the request path of the server, step by step)
         self, ex: _Exchange, handler: _Handler, scope: Scope, body: Any, raw: bytes, key: str
     ) -> None:
         fault = self.state.faults.take(scope["path"])
@@ -501,7 +501,7 @@ class EmulatorApp:
         tokens = fim_prompt_tokens(request.prompt, request.suffix)
         await self._complete(ex, request, tokens, key, scope["path"], fault)
 
-    async def _complete(
+    async def _complete(  # noqa: PLR0913 (the request path of the server, step by step)
         self,
         ex: _Exchange,
         request: ChatRequest | FimRequest,

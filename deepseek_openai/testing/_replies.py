@@ -186,7 +186,7 @@ def _number_for(schema: Mapping[str, Any], integer: bool) -> int | float:
     return math.ceil(value) if integer else float(value)
 
 
-def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:
+def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:  # noqa: PLR0912
     """A small value that satisfies ``schema`` (the JSON Schema subset tools use), deterministically."""
     root = schema if root is None else root
     if depth > 16 or not isinstance(schema, Mapping):
@@ -293,7 +293,7 @@ def _apply_fault(reply_content: list[str], calls: list[ToolCallOut], fault: Faul
     return None
 
 
-def build_chat_reply(
+def build_chat_reply(  # noqa: PLR0912, PLR0915 (one reply shape per branch)
     request: ChatRequest,
     *,
     prompt_tokens: int,

@@ -44,7 +44,7 @@ class DeepSeekEmulator:
     :meth:`fail_next`, :meth:`set_balance`; inspect :attr:`requests` and :meth:`request_count`.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (the emulator's public options)
         self,
         api_keys: Sequence[str] | str | None = None,
         *,
