@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai import (
     AsyncDeepSeek,
@@ -26,7 +27,7 @@ from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, sync_client
 
-USER = [{"role": "user", "content": "hi"}]
+USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hi"}]
 STANDARD = "https://api.deepseek.com"
 BETA = "https://api.deepseek.com/beta"
 
@@ -167,7 +168,10 @@ def test_warn_mode_sends_an_unserved_request_with_a_warning_and_off_sends_it_qui
 ) -> None:
     recorder.default = lambda req: httpx2.Response(404, json={"error": {"message": "Not Found"}})
     warn = sync_client(recorder, guard_mode="warn")
-    with pytest.warns(DeepSeekCompatibilityWarning, match="not available on DeepSeek"), pytest.raises(Exception):
+    with (
+        pytest.warns(DeepSeekCompatibilityWarning, match="not available on DeepSeek"),
+        pytest.raises(Exception),
+    ):
         warn.models.delete("deepseek-flash")
     assert len(recorder.requests) == 1
     off = sync_client(recorder, guard_mode="off")
