@@ -260,7 +260,7 @@ def test_callable_key(recorder: Recorder, http_client: httpx2.Client) -> None:
 def test_openai_only_account_options_are_refused(http_client: httpx2.Client) -> None:
     for name in ("organization", "project", "admin_api_key"):
         with pytest.raises(ConfigurationError, match=name):
-            get_client(KEY, http_client=http_client, **{name: "x"})
+            get_client(KEY, http_client=http_client, **{name: "x"})  # type: ignore[arg-type]
 
 
 def test_strict_response_validation_is_refused(http_client: httpx2.Client) -> None:

@@ -31,20 +31,18 @@ def test_all_the_lazy_map_and_the_type_checking_block_agree() -> None:
     assert _type_checking_names() == lazy
     assert len(deepseek_openai.__all__) == len(all_names), "a name listed twice"
     for name, module in deepseek_openai._LAZY.items():
-        assert getattr(importlib.import_module(f"deepseek_openai.{module}"), name) is getattr(deepseek_openai, name)
+        assert getattr(importlib.import_module(f"deepseek_openai.{module}"), name) is getattr(
+            deepseek_openai, name
+        )
 
 
 def test_every_module_but_testing_is_private() -> None:
-    public = [
-        m.name
-        for m in pkgutil.iter_modules(deepseek_openai.__path__)
-        if not m.name.startswith("_")
-    ]
+    public = [m.name for m in pkgutil.iter_modules(deepseek_openai.__path__) if not m.name.startswith("_")]
     assert public == ["testing"]
 
 
 def _own_hints(obj: object) -> list[object]:
-    module = importlib.import_module(obj.__module__)  # type: ignore[attr-defined]
+    module = importlib.import_module(obj.__module__)
     hints: list[object] = []
     targets: list[object] = [obj]
     if inspect.isclass(obj):
