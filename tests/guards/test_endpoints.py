@@ -77,7 +77,7 @@ ASYNC_UNSERVED: dict[str, Callable[[AsyncDeepSeek], Any]] = {
 @pytest.mark.parametrize("name", ASYNC_UNSERVED)
 async def test_unserved_async_requests_never_reach_the_network(name: str, recorder: Recorder) -> None:
     client = async_client(recorder)
-    with pytest.raises(UnsupportedFeatureError):
+    with pytest.raises(UnsupportedFeatureError):  # noqa: PT012 - the call, or awaiting / iterating it, refuses
         call = ASYNC_UNSERVED[name](client)
         # a paginator is refused when iterated or awaited, like any other async request
         await drive_async(call) if not hasattr(call, "__aiter__") else [x async for x in call]
@@ -170,7 +170,7 @@ def test_warn_mode_sends_an_unserved_request_with_a_warning_and_off_sends_it_qui
     warn = sync_client(recorder, guard_mode="warn")
     with (
         pytest.warns(DeepSeekCompatibilityWarning, match="not available on DeepSeek"),
-        pytest.raises(Exception),
+        pytest.raises(Exception),  # noqa: B017 - the point is the warning and that it was sent
     ):
         warn.models.delete("deepseek-flash")
     assert len(recorder.requests) == 1
