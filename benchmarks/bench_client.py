@@ -8,16 +8,16 @@ swap, error and response translation.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import httpx2
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 
 from _common import Figure, interleave
 
 KEY = "sk-bench-0000000000000000000000000000"
 BASE = "https://api.deepseek.com"
-MESSAGES: list[dict[str, Any]] = [
+MESSAGES: list[ChatCompletionMessageParam] = [
     {"role": "system", "content": "You are a helpful assistant."},
     {"role": "user", "content": "Say hello in one word."},
 ]
@@ -67,10 +67,10 @@ def nonstream_inprocess(quick: bool) -> Figure:
     ours = DeepSeek(api_key=KEY, base_url=BASE, http_client=httpx2.Client(transport=transport))
 
     def call_raw() -> object:
-        return raw.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        return raw.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
 
     def call_ours() -> object:
-        return ours.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        return ours.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
 
     pair = interleave(
         call_raw, call_ours, rounds=10 if quick else 30, batch=100 if quick else 200, warmup=200

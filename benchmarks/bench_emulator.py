@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai.testing import DeepSeekEmulator
 
-MESSAGES = [{"role": "user", "content": "Summarise the benefits of unit tests in one sentence."}]
+MESSAGES: list[ChatCompletionMessageParam] = [
+    {"role": "user", "content": "Summarise the benefits of unit tests in one sentence."}
+]
 
 
 def _one(client: openai.OpenAI, stream: bool | str) -> None:
@@ -38,14 +41,14 @@ def _one(client: openai.OpenAI, stream: bool | str) -> None:
             for _ in response.iter_bytes():
                 pass
     elif stream:
-        for _ in client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True):  # type: ignore[arg-type]
+        for _ in client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True):
             pass
     else:
-        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
 
 
 def _round(
-    emu: DeepSeekEmulator, client: openai.OpenAI, stream: bool, count: int
+    emu: DeepSeekEmulator, client: openai.OpenAI, stream: bool | str, count: int
 ) -> tuple[float, float | None]:
     cpu_start = emu.server_cpu_seconds()
     start = time.perf_counter()
@@ -84,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                 rates.append(rate)
                 if cpu is not None:
                     cpus.append(cpu)
-            probe = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+            probe = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
             assert probe.usage is not None
             results[name] = {
                 "requests_per_round": args.requests,

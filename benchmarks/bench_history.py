@@ -4,7 +4,7 @@ For 10, 100, 1,000 and 10,000 messages (a tool-using thinking conversation, the 
 history policy walks every message) this times, on the same body:
 
 - ``prepare_request``: the whole pipeline (translations, history policy, guards);
-- the client seam around it (``_run_pipeline``: body merge, pipeline, options copy);
+- the client seam around it (``DeepSeek._ds_prepare``: routing, body merge, pipeline, options copy);
 - the SDK's own request building for that body, what ``chat.completions.create`` does before the
   network: ``maybe_transform`` of the params (its TypedDict walk over every message) and
   ``_build_request`` (URL, headers, JSON encoding). ``_build_request`` alone is reported too.
@@ -89,17 +89,19 @@ def _median_ns(fn: Callable[[], object], reps: int) -> float:
 
 
 def run(quick: bool) -> list[Figure]:
-    from deepseek_openai._client import _run_pipeline
-    from deepseek_openai._pipeline import Policy, prepare_request
+    from deepseek_openai import DeepSeek
+    from deepseek_openai._pipeline import prepare_request
+    from deepseek_openai._rules import Policy
 
     client = openai.OpenAI(api_key=KEY, base_url=BASE)
+    ours = DeepSeek(api_key=KEY, base_url=BASE)  # only its request seam is timed: nothing is sent
     policy = Policy()
     params = completion_create_params.CompletionCreateParamsNonStreaming
     figures: list[Figure] = []
     per_message: dict[int, float] = {}
     rows: dict[str, Any] = {}
     for n in SIZES:
-        body = {"model": "deepseek-flash", "messages": history(n), "tools": TOOLS}
+        body: dict[str, Any] = {"model": "deepseek-flash", "messages": history(n), "tools": TOOLS}
 
         def sdk_build(body: dict[str, Any] = body) -> object:
             json_data = maybe_transform(body, params)
@@ -109,6 +111,16 @@ def run(quick: bool) -> list[Figure]:
             return client._build_request(options)
 
         options = FinalRequestOptions.construct(method="post", url="/chat/completions", json_data=body)
+
+        def pipeline(body: dict[str, Any] = body) -> object:
+            return prepare_request("chat", body, policy)
+
+        def seam_call(options: FinalRequestOptions = options) -> object:
+            return ours._ds_prepare(options, None)
+
+        def build_request(options: FinalRequestOptions = options) -> object:
+            return client._build_request(options)
+
         reps = max(15, min(400, 40_000 // n) // (3 if quick else 1))
         # The SDK's building is 100x slower (its TypedDict transform); fewer calls give a stable median.
         sdk_reps = max(1, min(reps, 4_000 // n))
@@ -116,10 +128,10 @@ def run(quick: bool) -> list[Figure]:
         # Interleave the measurements in short alternating blocks to share the drift.
         pipe, seam, sdk, build = [], [], [], []
         for _ in range(blocks):
-            pipe.append(_median_ns(lambda body=body: prepare_request("chat", body, policy), reps))
-            seam.append(_median_ns(lambda options=options: _run_pipeline(options, policy), reps))
+            pipe.append(_median_ns(pipeline, reps))
+            seam.append(_median_ns(seam_call, reps))
             sdk.append(_median_ns(sdk_build, sdk_reps))
-            build.append(_median_ns(lambda options=options: client._build_request(options), reps))
+            build.append(_median_ns(build_request, reps))
         p, s, b, j = (statistics.median(x) for x in (pipe, seam, sdk, build))
         per_message[n] = s / n
         rows[str(n)] = {
@@ -148,6 +160,7 @@ def run(quick: bool) -> list[Figure]:
             )
         )
     client.close()
+    ours.close()
     growth = per_message[SIZES[-1]] / per_message[SIZES[1]]
     figures.append(
         Figure(

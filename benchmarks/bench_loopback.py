@@ -29,7 +29,7 @@ async def _burst(client: openai.AsyncOpenAI, n: int) -> tuple[float, int]:
     async def one() -> int:
         stream = await client.chat.completions.create(
             model="deepseek-flash",
-            messages=MESSAGES,  # type: ignore[arg-type]
+            messages=MESSAGES,
             stream=True,
             extra_body={"thinking": {"type": "disabled"}},
         )

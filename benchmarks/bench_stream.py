@@ -75,7 +75,7 @@ def concurrent_inprocess(quick: bool, streams: int = 256) -> Figure:
             async def one() -> None:
                 stream = await client.chat.completions.create(
                     model="deepseek-flash", messages=MESSAGES, stream=True
-                )  # type: ignore[arg-type]
+                )
                 async for _ in stream:
                     pass
 
@@ -127,7 +127,7 @@ def run(quick: bool) -> list[Figure]:
 
     def raw_iterate(client: openai.OpenAI) -> int:
         n = 0
-        for chunk in client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True):  # type: ignore[arg-type]
+        for chunk in client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True):
             for choice in chunk.choices:
                 delta = choice.delta
                 extra = delta.model_extra or {}
@@ -137,7 +137,7 @@ def run(quick: bool) -> list[Figure]:
 
     def events(client: openai.OpenAI) -> int:
         n = 0
-        stream = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)  # type: ignore[arg-type]
+        stream = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)
         for _ in iter_events(stream):
             n += 1
         return n

@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+from openai.types.chat import ChatCompletionSystemMessageParam
+
 from deepseek_openai import estimate_cost, get_balance, get_client, usage_summary
 
 client = get_client()
-system = {"role": "system", "content": "You are a concise assistant. " * 50}  # a shared prefix
+# a shared prefix
+system: ChatCompletionSystemMessageParam = {"role": "system", "content": "You are a concise assistant. " * 50}
 for question in ("What is 2+2?", "What is 3+3?"):
     response = client.chat.completions.create(
         model="deepseek-flash", messages=[system, {"role": "user", "content": question}]

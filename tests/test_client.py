@@ -11,6 +11,7 @@ from typing import Any
 import httpx2
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai import (
     AsyncDeepSeek,
@@ -26,11 +27,11 @@ from deepseek_openai._client import check_base_url
 
 from .conftest import KEY, Recorder
 
-MESSAGES = [{"role": "user", "content": "Hi"}]
+MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Hi"}]
 
 
 def _chat(client: DeepSeek, **kwargs: Any) -> Any:
-    return client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, **kwargs)  # type: ignore[arg-type]
+    return client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, **kwargs)
 
 
 def _client(http_client: httpx2.Client, **kwargs: Any) -> DeepSeek:
@@ -64,7 +65,7 @@ async def test_get_async_client_is_an_async_openai_client(
     client = get_async_client(KEY, http_client=async_http_client, max_retries=0)
     assert type(client) is AsyncDeepSeek
     assert isinstance(client, openai.AsyncOpenAI)
-    result = await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    result = await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     assert result.choices[0].message.content == "Hello"
     assert str(recorder.last.url) == "https://api.deepseek.com/chat/completions"
     assert recorder.last.headers["authorization"] == f"Bearer {KEY}"
@@ -218,7 +219,7 @@ async def test_async_copies_and_twins(recorder: Recorder, async_http_client: htt
         assert type(copy) is AsyncDeepSeek
         assert copy.settings.guard_mode == "off"
         assert copy._client is async_http_client
-    await client.beta_client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    await client.beta_client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     assert str(recorder.last.url) == "https://api.deepseek.com/beta/chat/completions"
     await client.close()
 
@@ -260,7 +261,7 @@ def test_callable_key(recorder: Recorder, http_client: httpx2.Client) -> None:
 def test_openai_only_account_options_are_refused(http_client: httpx2.Client) -> None:
     for name in ("organization", "project", "admin_api_key"):
         with pytest.raises(ConfigurationError, match=name):
-            get_client(KEY, http_client=http_client, **{name: "x"})
+            get_client(KEY, http_client=http_client, **{name: "x"})  # type: ignore[arg-type]
 
 
 def test_strict_response_validation_is_refused(http_client: httpx2.Client) -> None:
@@ -319,7 +320,7 @@ async def test_openai_variables_all_at_once_async(
     for name, value in OPENAI_ENV_VALUES.items():
         monkeypatch.setenv(name, value)
     client = get_async_client(KEY, http_client=async_http_client, max_retries=0)
-    await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     _assert_no_openai_leak(recorder.last)
     await client.with_options(max_retries=0).models.list()
     _assert_no_openai_leak(recorder.last)

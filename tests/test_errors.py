@@ -15,6 +15,7 @@ import httpx2
 import openai
 import pydantic
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai import (
     AsyncDeepSeek,
@@ -46,36 +47,37 @@ from deepseek_openai import (
     get_async_client,
     get_client,
 )
-from deepseek_openai._errors import error_class_for, redact
+from deepseek_openai._errors import error_class_for
+from deepseek_openai._redact import redact
 
 from .conftest import KEY, Recorder, chunk, sse
 
-MESSAGES = [{"role": "user", "content": "Hi"}]
+MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Hi"}]
 TRACE = "ds-trace-0f3c"
 
 
 def _chat(client: DeepSeek, **kwargs: Any) -> Any:
-    return client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, **kwargs)  # type: ignore[arg-type]
+    return client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, **kwargs)
 
 
 async def _achat(client: AsyncDeepSeek, **kwargs: Any) -> Any:
-    return await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, **kwargs)  # type: ignore[arg-type]
+    return await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, **kwargs)
 
 
 def _drain_helper(client: DeepSeek) -> None:
-    with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:  # type: ignore[arg-type]
+    with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:
         s.until_done()
 
 
 async def _adrain_helper(client: AsyncDeepSeek) -> None:
-    async with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:  # type: ignore[arg-type]
+    async with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:
         await s.until_done()
 
 
 def _parse_streaming_response(client: DeepSeek) -> Any:
     with client.chat.completions.with_streaming_response.create(
         model="deepseek-flash", messages=MESSAGES
-    ) as r:  # type: ignore[arg-type]
+    ) as r:
         return r.parse()
 
 
@@ -133,7 +135,13 @@ CAUSES = {
 }
 
 
-def _check_status_error(err: BaseException, status: int, cls: type, oa_cls: type, retryable: bool) -> None:
+def _check_status_error(
+    err: BaseException,
+    status: int,
+    cls: type[DeepSeekStatusError],
+    oa_cls: type[openai.APIStatusError],
+    retryable: bool,
+) -> None:
     assert type(err) is cls
     assert isinstance(err, oa_cls)
     assert isinstance(err, DeepSeekStatusError)
@@ -163,7 +171,12 @@ def _check_status_error(err: BaseException, status: int, cls: type, oa_cls: type
 
 @pytest.mark.parametrize(("status", "cls", "oa_cls", "retryable"), STATUSES)
 def test_each_status_maps_to_deepseek_and_openai_classes(
-    status: int, cls: type, oa_cls: type, retryable: bool, recorder: Recorder, http_client: httpx2.Client
+    status: int,
+    cls: type[DeepSeekStatusError],
+    oa_cls: type[openai.APIStatusError],
+    retryable: bool,
+    recorder: Recorder,
+    http_client: httpx2.Client,
 ) -> None:
     recorder.default = lambda req: httpx2.Response(
         status, json=_error_body(f"server says {status}"), headers={"x-ds-trace-id": TRACE}
@@ -178,8 +191,8 @@ def test_each_status_maps_to_deepseek_and_openai_classes(
 @pytest.mark.parametrize(("status", "cls", "oa_cls", "retryable"), STATUSES)
 async def test_each_status_maps_async(
     status: int,
-    cls: type,
-    oa_cls: type,
+    cls: type[DeepSeekStatusError],
+    oa_cls: type[openai.APIStatusError],
     retryable: bool,
     recorder: Recorder,
     async_http_client: httpx2.AsyncClient,
@@ -230,7 +243,7 @@ KNOWN_400 = [
 
 @pytest.mark.parametrize(("message", "cls", "fix_word"), KNOWN_400)
 def test_known_400_messages_get_their_subclass_and_fix(
-    message: str, cls: type, fix_word: str, recorder: Recorder, http_client: httpx2.Client
+    message: str, cls: type[InvalidFormatError], fix_word: str, recorder: Recorder, http_client: httpx2.Client
 ) -> None:
     recorder.reply(400, json=_error_body(message), headers={"x-ds-trace-id": TRACE})
     client = get_client(KEY, http_client=http_client, max_retries=2)
@@ -503,8 +516,8 @@ def _raiser(exc: Callable[[httpx2.Request], Exception]) -> Callable[[httpx2.Requ
 )
 def test_transport_failures_are_translated_and_retried(
     make_exc: Callable[[httpx2.Request], Exception],
-    cls: type,
-    oa_cls: type,
+    cls: type[DeepSeekConnectionError],
+    oa_cls: type[openai.APIConnectionError],
     recorder: Recorder,
     client: DeepSeek,
 ) -> None:
@@ -558,20 +571,20 @@ def _reply_402(recorder: Recorder) -> None:
 def test_with_raw_response_translates_status_errors(recorder: Recorder, client: DeepSeek) -> None:
     _reply_402(recorder)
     with pytest.raises(InsufficientBalanceError):
-        client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
     assert len(recorder.requests) == 1
 
 
 def test_with_raw_response_malformed_parse(recorder: Recorder, client: DeepSeek) -> None:
     recorder.reply(200, content=b"{broken", headers={"content-type": "application/json"})
-    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
     assert raw.status_code == 200
     with pytest.raises(MalformedResponseError):
         raw.parse()
 
 
 def test_with_raw_response_success(recorder: Recorder, client: DeepSeek) -> None:
-    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
     assert raw.parse().choices[0].message.content == "Hello"
     assert raw.http_request.url.path == "/chat/completions"
 
@@ -591,19 +604,19 @@ def test_with_streaming_response_translates(recorder: Recorder, client: DeepSeek
 async def test_async_raw_and_streaming_response(recorder: Recorder, aclient: AsyncDeepSeek) -> None:
     _reply_402(recorder)
     with pytest.raises(InsufficientBalanceError):
-        await aclient.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        await aclient.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
     with pytest.raises(InsufficientBalanceError):
         async with aclient.chat.completions.with_streaming_response.create(
             model="deepseek-flash",
-            messages=MESSAGES,  # type: ignore[arg-type]
+            messages=MESSAGES,
         ) as r:
             await r.parse()
     recorder.default = lambda req: httpx2.Response(
         200, content=b"{oops", headers={"content-type": "application/json"}
     )
-    raw = await aclient.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    raw = await aclient.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
     with pytest.raises(MalformedResponseError):
-        await raw.parse()
+        raw.parse()  # with_raw_response's parse() is synchronous on the async client too
 
 
 def test_stream_true_with_error_status(recorder: Recorder, client: DeepSeek) -> None:
@@ -634,7 +647,7 @@ def test_stream_helper_success_keeps_reasoning(recorder: Recorder, client: DeepS
         ),
         headers={"content-type": "text/event-stream"},
     )
-    with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:  # type: ignore[arg-type]
+    with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:
         final = s.get_final_completion()
     msg = final.choices[0].message
     assert msg.content == "Answer"
@@ -656,7 +669,7 @@ def test_parse_with_a_pydantic_model_is_refused_before_the_network(
     recorder: Recorder, client: DeepSeek
 ) -> None:
     with pytest.raises(UnsupportedFeatureError) as info:
-        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES, response_format=Answer)  # type: ignore[arg-type]
+        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES, response_format=Answer)
     assert isinstance(info.value, DeepSeekError)
     assert isinstance(info.value, openai.OpenAIError)
     assert "json_schema" in str(info.value)
@@ -669,34 +682,34 @@ def test_parse_with_guard_off_gets_the_server_400_translated(recorder: Recorder,
     with pytest.raises(ResponseFormatUnavailableError):
         client.with_options(guard_mode="off").chat.completions.parse(
             model="deepseek-flash",
-            messages=MESSAGES,  # type: ignore[arg-type]
+            messages=MESSAGES,
             response_format=Answer,
         )
     assert recorder.last_json()["response_format"]["type"] == "json_schema"
 
 
 def test_parse_without_schema_and_its_errors(recorder: Recorder, client: DeepSeek) -> None:
-    result = client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+    result = client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)
     assert result.choices[0].message.content == "Hello"
     recorder.reply(429, json=_error_body("busy"))
     recorder.reply(429, json=_error_body("busy"))
     recorder.reply(429, json=_error_body("busy"))
     with pytest.raises(RateLimitError):
-        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)
     recorder.reply(200, content=b"{bad", headers={"content-type": "application/json"})
     with pytest.raises(MalformedResponseError):
-        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)
 
 
 async def test_async_parse_refused_and_translated(recorder: Recorder, aclient: AsyncDeepSeek) -> None:
     with pytest.raises(UnsupportedFeatureError):
         await aclient.chat.completions.parse(
             model="deepseek-flash", messages=MESSAGES, response_format=Answer
-        )  # type: ignore[arg-type]
+        )
     assert recorder.requests == []
     recorder.reply(402, json=_error_body("Insufficient Balance"))
     with pytest.raises(InsufficientBalanceError):
-        await aclient.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        await aclient.chat.completions.parse(model="deepseek-flash", messages=MESSAGES)
 
 
 def test_guard_errors_are_value_errors_and_deepseek_errors(recorder: Recorder, client: DeepSeek) -> None:

@@ -42,7 +42,7 @@ def test_every_module_but_testing_is_private() -> None:
 
 
 def _own_hints(obj: object) -> list[object]:
-    module = importlib.import_module(obj.__module__)  # type: ignore[attr-defined]
+    module = importlib.import_module(obj.__module__)
     hints: list[object] = []
     targets: list[object] = [obj]
     if inspect.isclass(obj):

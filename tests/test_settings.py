@@ -59,7 +59,7 @@ def test_no_dotenv_file_is_read_unless_asked(tmp_path: Path, monkeypatch: pytest
     (tmp_path / ".env").write_text(f"DEEPSEEK_API_KEY={KEY}\nDEEPSEEK_MODEL=from-dotenv\n")
     monkeypatch.chdir(tmp_path)
     assert DeepSeekSettings().api_key is None
-    asked = DeepSeekSettings(_env_file=tmp_path / ".env")  # type: ignore[call-arg]
+    asked = DeepSeekSettings(_env_file=tmp_path / ".env")
     assert asked.model == "from-dotenv"
 
 

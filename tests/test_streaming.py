@@ -13,7 +13,7 @@ from typing import Any
 import httpx2
 import openai
 import pytest
-from openai.types.chat import ChatCompletionChunk
+from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
 from deepseek_openai import (
     AsyncDeepSeek,
@@ -27,11 +27,12 @@ from deepseek_openai import (
     get_async_client,
     get_client,
 )
-from deepseek_openai._streaming import AsyncDeepSeekStream, DeepSeekStream, deepseek_stream_cls
+from deepseek_openai._openai_compat import AsyncDeepSeekStream, DeepSeekStream
+from deepseek_openai._streaming import deepseek_stream_cls
 
 from .conftest import KEY, Recorder, chunk, sse
 
-MESSAGES = [{"role": "user", "content": "Hi"}]
+MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Hi"}]
 SSE_HEADERS = {"content-type": "text/event-stream", "x-ds-trace-id": "trace-s"}
 
 FIRST = chunk({"role": "assistant", "content": "", "reasoning_content": ""})
@@ -52,11 +53,11 @@ def aclient(async_http_client: httpx2.AsyncClient) -> AsyncDeepSeek:
 
 
 def _stream(client: DeepSeek) -> Any:
-    return client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)  # type: ignore[arg-type]
+    return client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)
 
 
 async def _astream(client: AsyncDeepSeek) -> Any:
-    return await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)  # type: ignore[arg-type]
+    return await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)
 
 
 def _reply(recorder: Recorder, body: bytes, headers: dict[str, str] | None = None) -> None:
@@ -64,12 +65,12 @@ def _reply(recorder: Recorder, body: bytes, headers: dict[str, str] | None = Non
 
 
 def _drain_helper(client: DeepSeek) -> None:
-    with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:  # type: ignore[arg-type]
+    with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:
         s.until_done()
 
 
 async def _adrain_helper(client: AsyncDeepSeek) -> None:
-    async with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:  # type: ignore[arg-type]
+    async with client.chat.completions.stream(model="deepseek-flash", messages=MESSAGES) as s:
         await s.until_done()
 
 
@@ -150,8 +151,8 @@ def test_breaking_out_early_is_not_an_error(recorder: Recorder, client: DeepSeek
 
 
 def test_stream_cls_mapping() -> None:
-    assert deepseek_stream_cls(openai.Stream[ChatCompletionChunk]).__origin__ is DeepSeekStream  # type: ignore[attr-defined]
-    assert deepseek_stream_cls(openai.AsyncStream[ChatCompletionChunk]).__origin__ is AsyncDeepSeekStream  # type: ignore[attr-defined]
+    assert deepseek_stream_cls(openai.Stream[ChatCompletionChunk]).__origin__ is DeepSeekStream
+    assert deepseek_stream_cls(openai.AsyncStream[ChatCompletionChunk]).__origin__ is AsyncDeepSeekStream
     assert deepseek_stream_cls(openai.Stream) is DeepSeekStream
     assert deepseek_stream_cls(int) is int
 
@@ -215,7 +216,7 @@ def test_sse_error_event_through_with_streaming_response(recorder: Recorder, cli
     _reply(recorder, sse(FIRST, ERROR_EVENT))
     with client.chat.completions.with_streaming_response.create(
         model="deepseek-flash",
-        messages=MESSAGES,  # type: ignore[arg-type]
+        messages=MESSAGES,
         stream=True,
     ) as response:
         stream = response.parse()
@@ -227,7 +228,7 @@ def test_sse_error_event_through_with_raw_response(recorder: Recorder, client: D
     _reply(recorder, sse(FIRST, ERROR_EVENT))
     raw = client.chat.completions.with_raw_response.create(
         model="deepseek-flash", messages=MESSAGES, stream=True
-    )  # type: ignore[arg-type]
+    )
     with pytest.raises(DeepSeekStreamError):
         list(raw.parse())
 
@@ -306,7 +307,7 @@ def test_dropped_connection_mid_stream(
     recorder.queue.append(
         lambda req: httpx2.Response(200, content=_dropping_body(exc_type), headers=SSE_HEADERS)
     )
-    got = []
+    got: list[ChatCompletionChunk] = []
     with pytest.raises(oa_cls) as info:
         _collect_into(_stream(client), got)
     assert type(info.value) is cls
@@ -350,7 +351,7 @@ async def test_dropped_connection_through_async_streaming_response(
     )
     async with aclient.chat.completions.with_streaming_response.create(
         model="deepseek-flash",
-        messages=MESSAGES,  # type: ignore[arg-type]
+        messages=MESSAGES,
         stream=True,
     ) as response:
         stream = await response.parse()

@@ -8,10 +8,11 @@ from typing import Any
 import httpx2
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai.testing import DeepSeekEmulator
 
-USER = [{"role": "user", "content": "hello world"}]
+USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello world"}]
 
 
 @pytest.fixture

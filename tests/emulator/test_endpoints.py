@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
+from openai.types.chat import ChatCompletionContentPartImageParam
 
 from deepseek_openai.testing import DeepSeekEmulator
 
@@ -172,9 +173,12 @@ def test_logprobs(raw: openai.OpenAI) -> None:
 
 
 def test_vision_on_flash(raw: openai.OpenAI) -> None:
-    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+    image: ChatCompletionContentPartImageParam = {
+        "type": "image_url",
+        "image_url": {"url": "data:image/png;base64,AAAA"},
+    }
     reply = raw.chat.completions.create(
         model="deepseek-flash",
-        messages=[{"role": "user", "content": [{"type": "text", "text": "what is it"}, image]}],  # type: ignore[list-item]
+        messages=[{"role": "user", "content": [{"type": "text", "text": "what is it"}, image]}],
     )
     assert reply.choices[0].message.content == "Echo: what is it [image]"

@@ -37,7 +37,7 @@ def test_status_with_body_and_retry_after(raw: openai.OpenAI, emu: DeepSeekEmula
 
 def test_retries_are_counted(deepseek_client: openai.OpenAI, emu: DeepSeekEmulator) -> None:
     emu.fail_next(503, "Server Overloaded", retry_after=0.01, times=2, path="/chat/completions")
-    reply = deepseek_client.chat.completions.create(model="deepseek-flash", messages=USER)  # type: ignore[arg-type]
+    reply = deepseek_client.chat.completions.create(model="deepseek-flash", messages=USER)
     assert reply.choices[0].message.content == "Echo: hello world"
     assert emu.request_count("/chat/completions") == 3
     assert emu.pending_faults() == 0
@@ -90,7 +90,7 @@ def test_sse_error_mid_stream(http: httpx2.Client, raw: openai.OpenAI, emu: Deep
     events = sse_events(http.post("/chat/completions", json=STREAM).text)
     assert len(events) == 4
     assert "[DONE]" not in events
-    assert events[-1]["error"]["message"] == "Server Overloaded"  # type: ignore[index]
+    assert events[-1]["error"]["message"] == "Server Overloaded"
     emu.inject(Fault(sse_error=True, after_chunks=3))
     with pytest.raises(openai.APIError):
         list(raw.chat.completions.create(**STREAM))  # type: ignore[call-overload]

@@ -9,16 +9,22 @@ import subprocess
 import sys
 import threading
 from decimal import Decimal
+from typing import cast
 
 import httpx2
 import openai
 import pytest
+from openai.types.chat import (
+    ChatCompletionAssistantMessageParam,
+    ChatCompletionFunctionToolParam,
+    ChatCompletionMessageParam,
+)
 
 from deepseek_openai.testing import DeepSeekEmulator, ScriptedReply, ScriptedToolCall
 
 from .conftest import USER
 
-WEATHER = {
+WEATHER: ChatCompletionFunctionToolParam = {
     "type": "function",
     "function": {
         "name": "get_weather",
@@ -91,25 +97,25 @@ def test_scripted_tool_calls_and_invalid_arguments(raw: openai.OpenAI, emu: Deep
 
 
 def test_default_tool_loop_with_deepseek_client(deepseek_client: openai.OpenAI) -> None:
-    messages: list[dict[str, object]] = [{"role": "user", "content": "weather in Paris?"}]
+    messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": "weather in Paris?"}]
     first = deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=messages, tools=[WEATHER]
-    )  # type: ignore[arg-type,list-item]
+    )
     message = first.choices[0].message
     assert first.choices[0].finish_reason == "tool_calls"
     (call,) = message.tool_calls or []
     assert json.loads(call.function.arguments) == {"city": "example", "days": 3, "unit": "c"}  # type: ignore[union-attr]
-    messages.append(message.model_dump(exclude_none=True))
+    messages.append(cast(ChatCompletionAssistantMessageParam, message.model_dump(exclude_none=True)))
     messages.append({"role": "tool", "tool_call_id": call.id, "content": "18C"})
     second = deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=messages, tools=[WEATHER]
-    )  # type: ignore[arg-type,list-item]
+    )
     assert second.choices[0].message.content == "Tool get_weather returned: 18C"
     assert second.choices[0].finish_reason == "stop"
 
 
 async def test_async_client_fixture(async_deepseek_client: openai.AsyncOpenAI) -> None:
-    reply = await async_deepseek_client.chat.completions.create(model="deepseek-flash", messages=USER)  # type: ignore[arg-type]
+    reply = await async_deepseek_client.chat.completions.create(model="deepseek-flash", messages=USER)
     assert reply.choices[0].message.content == "Echo: hello world"
 
 
@@ -121,8 +127,8 @@ async def test_in_process_asgi_transport() -> None:
         client = get_async_client(
             api_key="sk-in-process-key", base_url="http://127.0.0.1", http_client=http_client, max_retries=0
         )
-        reply = await client.chat.completions.create(model="deepseek-flash", messages=USER)  # type: ignore[arg-type]
-        stream = await client.chat.completions.create(model="deepseek-flash", messages=USER, stream=True)  # type: ignore[arg-type]
+        reply = await client.chat.completions.create(model="deepseek-flash", messages=USER)
+        stream = await client.chat.completions.create(model="deepseek-flash", messages=USER, stream=True)
         text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
     assert reply.choices[0].message.content == text == "Echo: hello world"
     assert emu.request_count("/chat/completions") == 2

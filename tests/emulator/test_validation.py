@@ -8,21 +8,30 @@ from typing import Any
 import httpx2
 import openai
 import pytest
+from openai.types.chat import (
+    ChatCompletionAssistantMessageParam,
+    ChatCompletionFunctionToolParam,
+    ChatCompletionMessageParam,
+    ChatCompletionToolMessageParam,
+)
 
 from deepseek_openai.testing import DeepSeekEmulator
 
 from .conftest import USER
 
-TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+TOOL: ChatCompletionFunctionToolParam = {
+    "type": "function",
+    "function": {"name": "get_weather", "parameters": {"type": "object"}},
+}
 OFF = {"type": "disabled"}
-ASSISTANT_CALL = {
+ASSISTANT_CALL: ChatCompletionAssistantMessageParam = {
     "role": "assistant",
     "content": "",
     "tool_calls": [
         {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
     ],
 }
-TOOL_RESULT = {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}
+TOOL_RESULT: ChatCompletionToolMessageParam = {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}
 
 CASES: list[tuple[str, dict[str, Any], int, str]] = [
     (
@@ -141,12 +150,17 @@ def test_chat_validation(
 
 def test_same_request_through_sdk_kwargs(raw: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError, match="but you passed deepseek-chat"):
-        raw.chat.completions.create(model="deepseek-chat", messages=USER)  # type: ignore[arg-type]
+        raw.chat.completions.create(model="deepseek-chat", messages=USER)
 
 
 def test_reasoning_content_sent_back_is_accepted(raw: openai.OpenAI) -> None:
-    history = [*USER, {**ASSISTANT_CALL, "reasoning_content": "think"}, TOOL_RESULT]
-    reply = raw.chat.completions.create(model="deepseek-flash", messages=history, tools=[TOOL])  # type: ignore[list-item]
+    # "reasoning_content" is DeepSeek's key, unknown to openai's message TypedDicts.
+    history: list[ChatCompletionMessageParam] = [
+        *USER,
+        {**ASSISTANT_CALL, "reasoning_content": "think"},  # type: ignore[list-item]
+        TOOL_RESULT,
+    ]
+    reply = raw.chat.completions.create(model="deepseek-flash", messages=history, tools=[TOOL])
     assert reply.choices[0].message.content == "Tool get_weather returned: sunny"
 
 
@@ -156,7 +170,7 @@ def test_tool_choice_required_without_thinking_works(raw: openai.OpenAI) -> None
         messages=USER,
         tools=[TOOL],
         tool_choice="required",
-        extra_body={"thinking": OFF},  # type: ignore[list-item]
+        extra_body={"thinking": OFF},
     )
     assert reply.choices[0].finish_reason == "tool_calls"
 

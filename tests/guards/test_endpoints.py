@@ -14,6 +14,7 @@ from typing import Any
 import httpx2
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai import (
     AsyncDeepSeek,
@@ -27,7 +28,7 @@ from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, sync_client
 
-USER = [{"role": "user", "content": "hi"}]
+USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hi"}]
 STANDARD = "https://api.deepseek.com"
 BETA = "https://api.deepseek.com/beta"
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pydantic
 import pytest
+from openai.types.chat import ChatCompletionFunctionToolParam, ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONSchema
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
 from deepseek_openai._errors import DeepSeekCompatibilityWarning
@@ -15,14 +17,17 @@ from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, sync_client
 
-USER = [{"role": "user", "content": "Give me a city as JSON"}]
+USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Give me a city as JSON"}]
 
 
 class City(pydantic.BaseModel):
     name: str
 
 
-SCHEMA = {"type": "json_schema", "json_schema": {"name": "city", "schema": {"type": "object"}}}
+SCHEMA: ResponseFormatJSONSchema = {
+    "type": "json_schema",
+    "json_schema": {"name": "city", "schema": {"type": "object"}},
+}
 
 SYNC_PATHS: dict[str, Callable[[DeepSeek], Any]] = {
     "create": lambda c: c.chat.completions.create(
@@ -102,7 +107,9 @@ async def test_fim_is_checked_sync_and_async(beta: bool, recorder: Recorder) -> 
     assert recorder.requests == []
 
 
-TOOLS = [{"type": "function", "function": {"name": "get_time", "parameters": {"type": "object"}}}]
+TOOLS: list[ChatCompletionFunctionToolParam] = [
+    {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object"}}}
+]
 
 
 def test_tools_pass_through_by_default(recorder: Recorder) -> None:
@@ -183,7 +190,7 @@ def test_guard_mode_env_warn(recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_callers_body_is_never_mutated(recorder: Recorder) -> None:
-    messages = [
+    messages: list[ChatCompletionMessageParam] = [
         {"role": "user", "content": "hi"},
         {"role": "assistant", "content": "x"},
         {"role": "user", "content": "again"},

@@ -460,8 +460,6 @@ TRANSLATIONS: list[Translation] = [
     ),
 ]
 
-CASES: list[Case] = [*_namespace_cases(), *REQUEST_CASES]
-
 
 # --------------------------------------------------------------------------------------------
 # Exhaustiveness: every guard in the tables has a case

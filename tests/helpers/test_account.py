@@ -7,12 +7,20 @@ from decimal import Decimal
 import httpx2
 import pytest
 
-from deepseek_openai import AuthenticationError, MalformedResponseError, ServerError, get_client
+from deepseek_openai import (
+    AsyncDeepSeek,
+    AuthenticationError,
+    DeepSeek,
+    MalformedResponseError,
+    ServerError,
+    get_client,
+)
 from deepseek_openai._account import Balance, BalanceInfo, aget_balance, get_balance
+from deepseek_openai.testing import DeepSeekEmulator
 from tests.conftest import KEY, Recorder
 
 
-def test_get_balance(deepseek_client, deepseek_emulator) -> None:
+def test_get_balance(deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator) -> None:
     deepseek_emulator.set_balance(deepseek_emulator.api_key, "12.5")
     balance = get_balance(deepseek_client)
     assert balance == Balance(
@@ -23,17 +31,23 @@ def test_get_balance(deepseek_client, deepseek_emulator) -> None:
     assert deepseek_emulator.requests[-1].path == "/user/balance"
 
 
-def test_empty_balance_is_not_available(deepseek_client, deepseek_emulator) -> None:
+def test_empty_balance_is_not_available(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     deepseek_emulator.set_balance(deepseek_emulator.api_key, 0)
     assert get_balance(deepseek_client).is_available is False
 
 
-def test_balance_from_a_beta_client_uses_the_standard_url(deepseek_client, deepseek_emulator) -> None:
+def test_balance_from_a_beta_client_uses_the_standard_url(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     get_balance(deepseek_client.beta_client)
     assert deepseek_emulator.requests[-1].path == "/user/balance"
 
 
-def test_balance_retries_and_translates_errors(deepseek_client, deepseek_emulator) -> None:
+def test_balance_retries_and_translates_errors(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     deepseek_emulator.fail_next(500, path="/user/balance")
     assert get_balance(deepseek_client).is_available
     assert deepseek_emulator.request_count("/user/balance") == 2
@@ -45,7 +59,9 @@ def test_balance_retries_and_translates_errors(deepseek_client, deepseek_emulato
         get_balance(wrong)
 
 
-async def test_aget_balance(async_deepseek_client, deepseek_emulator) -> None:
+async def test_aget_balance(
+    async_deepseek_client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     deepseek_emulator.set_balance(deepseek_emulator.api_key, "3")
     balance = await aget_balance(async_deepseek_client)
     assert balance.infos[0].total == Decimal("3.00")
@@ -61,7 +77,7 @@ async def test_aget_balance(async_deepseek_client, deepseek_emulator) -> None:
         b'{"is_available": true, "balance_infos": [{"currency": "USD", "total_balance": "lots"}]}',
     ],
 )
-def test_malformed_balance_bodies(body, recorder: Recorder) -> None:
+def test_malformed_balance_bodies(body: bytes, recorder: Recorder) -> None:
     recorder.default = lambda req: httpx2.Response(
         200, content=body, headers={"content-type": "application/json"}
     )
@@ -97,12 +113,12 @@ def test_balance_parses_cny_and_usd(recorder: Recorder) -> None:
     assert str(recorder.last.url) == "https://api.deepseek.com/user/balance"
 
 
-def test_models_list_works_without_created(deepseek_client) -> None:
+def test_models_list_works_without_created(deepseek_client: DeepSeek) -> None:
     models = list(deepseek_client.models.list())
     assert [m.id for m in models] == ["deepseek-flash", "deepseek-v4-pro"]
     assert all(m.created is None and m.owned_by == "deepseek" for m in models)
 
 
-async def test_async_models_list(async_deepseek_client) -> None:
+async def test_async_models_list(async_deepseek_client: AsyncDeepSeek) -> None:
     ids = [m.id async for m in async_deepseek_client.models.list()]
     assert ids == ["deepseek-flash", "deepseek-v4-pro"]

@@ -12,9 +12,16 @@ from typing import Any
 
 import pytest
 
-from deepseek_openai import DeepSeekRequestError, ReasoningContentRequiredError, get_async_client, get_client
+from deepseek_openai import (
+    DeepSeek,
+    DeepSeekRequestError,
+    HistoryPolicy,
+    ReasoningContentRequiredError,
+    get_async_client,
+    get_client,
+)
 from deepseek_openai._reasoning import to_message
-from deepseek_openai.testing import ScriptedReply, ScriptedToolCall
+from deepseek_openai.testing import DeepSeekEmulator, ScriptedReply, ScriptedToolCall
 
 TOOLS = [
     {
@@ -64,7 +71,7 @@ def tool_results(message: Any) -> list[dict[str, Any]]:
     ]
 
 
-def script_three_rounds(emulator: Any) -> None:
+def script_three_rounds(emulator: DeepSeekEmulator) -> None:
     """Rounds 1 and 2 call a tool each; round 3 is the emulator's derived answer to the tool results."""
     emulator.queue_reply(
         ScriptedReply(
@@ -106,18 +113,18 @@ async def arun_loop(client: Any, append: Any) -> list[Any]:
     return replies
 
 
-def client_for(emulator: Any, policy: str) -> Any:
+def client_for(emulator: DeepSeekEmulator, policy: HistoryPolicy) -> DeepSeek:
     return get_client(
         api_key=emulator.api_key, base_url=emulator.base_url, history_policy=policy, max_retries=0
     )
 
 
-def assistant_turns(emulator: Any) -> list[list[dict[str, Any]]]:
+def assistant_turns(emulator: DeepSeekEmulator) -> list[list[dict[str, Any]]]:
     chats = [r.json for r in emulator.requests if r.path.endswith("/chat/completions")]
     return [[m for m in body["messages"] if m["role"] == "assistant"] for body in chats]
 
 
-def test_lossy_loop_fails_without_the_history_policy(deepseek_emulator) -> None:
+def test_lossy_loop_fails_without_the_history_policy(deepseek_emulator: DeepSeekEmulator) -> None:
     script_three_rounds(deepseek_emulator)
     with client_for(deepseek_emulator, "off") as client, pytest.raises(ReasoningContentRequiredError) as info:
         run_loop(client, lossy)
@@ -125,7 +132,7 @@ def test_lossy_loop_fails_without_the_history_policy(deepseek_emulator) -> None:
     assert deepseek_emulator.request_count("/chat/completions") == 2  # round 2 was refused by the server
 
 
-def test_lossy_loop_passes_with_backfill(deepseek_emulator) -> None:
+def test_lossy_loop_passes_with_backfill(deepseek_emulator: DeepSeekEmulator) -> None:
     script_three_rounds(deepseek_emulator)
     with client_for(deepseek_emulator, "backfill") as client:
         replies = run_loop(client, lossy)
@@ -137,7 +144,7 @@ def test_lossy_loop_passes_with_backfill(deepseek_emulator) -> None:
     assert all(turn["reasoning_content"] == "" for turns in sent for turn in turns)
 
 
-def test_to_message_loop_sends_the_real_reasoning_back(deepseek_emulator) -> None:
+def test_to_message_loop_sends_the_real_reasoning_back(deepseek_emulator: DeepSeekEmulator) -> None:
     script_three_rounds(deepseek_emulator)
     with client_for(deepseek_emulator, "off") as client:  # no help from the pipeline needed
         replies = run_loop(client, to_message)
@@ -146,12 +153,14 @@ def test_to_message_loop_sends_the_real_reasoning_back(deepseek_emulator) -> Non
     assert [t["reasoning_content"] for t in last] == ["Weather first.", "Now the time."]
 
 
-def test_the_default_policy_is_backfill(deepseek_client, deepseek_emulator) -> None:
+def test_the_default_policy_is_backfill(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     script_three_rounds(deepseek_emulator)
     assert run_loop(deepseek_client, lossy)[-1].choices[0].finish_reason == "stop"
 
 
-def test_error_policy_refuses_before_sending(deepseek_emulator) -> None:
+def test_error_policy_refuses_before_sending(deepseek_emulator: DeepSeekEmulator) -> None:
     script_three_rounds(deepseek_emulator)
     with client_for(deepseek_emulator, "error") as client, pytest.raises(DeepSeekRequestError) as info:
         run_loop(client, lossy)
@@ -160,7 +169,9 @@ def test_error_policy_refuses_before_sending(deepseek_emulator) -> None:
     assert deepseek_emulator.request_count("/chat/completions") == 1  # round 2 never left the client
 
 
-def test_policy_from_the_environment(deepseek_emulator, monkeypatch) -> None:
+def test_policy_from_the_environment(
+    deepseek_emulator: DeepSeekEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DEEPSEEK_HISTORY_POLICY", "off")
     script_three_rounds(deepseek_emulator)
     client = get_client(api_key=deepseek_emulator.api_key, base_url=deepseek_emulator.base_url)
@@ -168,7 +179,7 @@ def test_policy_from_the_environment(deepseek_emulator, monkeypatch) -> None:
         run_loop(client, lossy)
 
 
-async def test_async_lossy_loop_off_then_backfill(deepseek_emulator) -> None:
+async def test_async_lossy_loop_off_then_backfill(deepseek_emulator: DeepSeekEmulator) -> None:
     script_three_rounds(deepseek_emulator)
     off = get_async_client(
         api_key=deepseek_emulator.api_key,
@@ -189,7 +200,7 @@ async def test_async_lossy_loop_off_then_backfill(deepseek_emulator) -> None:
     assert replies[-1].choices[0].finish_reason == "stop"
 
 
-def test_thinking_off_needs_no_reasoning(deepseek_emulator) -> None:
+def test_thinking_off_needs_no_reasoning(deepseek_emulator: DeepSeekEmulator) -> None:
     script_three_rounds(deepseek_emulator)
     with get_client(
         api_key=deepseek_emulator.api_key,

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionFunctionToolParam,
+    ChatCompletionMessageParam,
+)
 
+from deepseek_openai import AsyncDeepSeek, DeepSeek
 from deepseek_openai._reasoning import (
     ContentDelta,
     FinalMessage,
@@ -19,10 +26,10 @@ from deepseek_openai._reasoning import (
     iter_events,
     to_message,
 )
-from deepseek_openai.testing import ScriptedReply, ScriptedToolCall
+from deepseek_openai.testing import DeepSeekEmulator, ScriptedReply, ScriptedToolCall
 
-MESSAGES = [{"role": "user", "content": "What is the weather in Paris?"}]
-TOOLS = [
+MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "What is the weather in Paris?"}]
+TOOLS: list[ChatCompletionFunctionToolParam] = [
     {
         "type": "function",
         "function": {
@@ -41,18 +48,19 @@ def completion(reasoning: Any = "why", content: Any = "answer", **message: Any) 
     msg: dict[str, Any] = {"role": "assistant", "content": content, **message}
     if reasoning is not ...:
         msg["reasoning_content"] = reasoning
-    return ChatCompletion.construct(
-        **{
-            "id": "c1",
-            "object": "chat.completion",
-            "created": 1,
-            "model": "deepseek-flash",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": msg}],
-        }
-    )
+    fields: dict[str, Any] = {
+        "id": "c1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "deepseek-flash",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": msg}],
+    }
+    return ChatCompletion.construct(**fields)
 
 
-def chunk(delta: dict[str, Any], finish: str | None = None, usage: Any = None, choices: bool = True) -> dict:
+def chunk(
+    delta: dict[str, Any], finish: str | None = None, usage: Any = None, choices: bool = True
+) -> dict[str, Any]:
     return {
         "id": "c1",
         "object": "chat.completion.chunk",
@@ -193,9 +201,9 @@ def test_final_before_the_end_is_a_clear_error() -> None:
 
 
 def test_iter_events_does_not_buffer() -> None:
-    pulled = []
+    pulled: list[dict[str, Any]] = []
 
-    def source():
+    def source() -> Iterator[dict[str, Any]]:
         for item in _tool_stream():
             pulled.append(item)
             yield item
@@ -205,7 +213,9 @@ def test_iter_events_does_not_buffer() -> None:
     assert len(pulled) == 2  # the first chunk has no visible event; the second gives one
 
 
-def test_iter_events_over_the_emulator_stream(deepseek_client, deepseek_emulator) -> None:
+def test_iter_events_over_the_emulator_stream(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     deepseek_emulator.queue_reply(ScriptedReply(content="Sunny.", reasoning_content="Let me think."))
     stream = deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=MESSAGES, stream=True, stream_options={"include_usage": True}
@@ -220,7 +230,9 @@ def test_iter_events_over_the_emulator_stream(deepseek_client, deepseek_emulator
     assert final.usage.total_tokens > 0
 
 
-def test_direct_iteration_is_unchanged(deepseek_client, deepseek_emulator) -> None:
+def test_direct_iteration_is_unchanged(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     deepseek_emulator.queue_reply(ScriptedReply(content="Sunny.", reasoning_content="Hm."))
     stream = deepseek_client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)
     chunks = list(stream)
@@ -228,7 +240,7 @@ def test_direct_iteration_is_unchanged(deepseek_client, deepseek_emulator) -> No
     assert "".join(get_reasoning(c) or "" for c in chunks) == "Hm."
 
 
-def test_tool_call_stream_over_the_emulator(deepseek_client) -> None:
+def test_tool_call_stream_over_the_emulator(deepseek_client: DeepSeek) -> None:
     stream = deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=MESSAGES, tools=TOOLS, stream=True
     )
@@ -244,7 +256,9 @@ def test_tool_call_stream_over_the_emulator(deepseek_client) -> None:
     assert to_message(plain).keys() == to_message(events.final).keys()
 
 
-async def test_aiter_events_over_the_emulator(async_deepseek_client, deepseek_emulator) -> None:
+async def test_aiter_events_over_the_emulator(
+    async_deepseek_client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     deepseek_emulator.queue_reply(
         ScriptedReply(
             reasoning_content="Weather needed.",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
-from deepseek_openai import DeepSeekRequestError
+from deepseek_openai import AsyncDeepSeek, DeepSeek, DeepSeekRequestError
 from deepseek_openai._thinking import thinking_options
+from deepseek_openai.testing import DeepSeekEmulator
 
-MESSAGES = [{"role": "user", "content": "hi"}]
+MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hi"}]
 
 
 @pytest.mark.parametrize(
@@ -21,7 +25,7 @@ MESSAGES = [{"role": "user", "content": "hi"}]
         ((), {}),
     ],
 )
-def test_thinking_options_values(args, expected) -> None:
+def test_thinking_options_values(args: tuple[Any, ...], expected: dict[str, Any]) -> None:
     assert thinking_options(*args) == expected
 
 
@@ -41,14 +45,16 @@ def test_extra_body_is_merged() -> None:
         ({"enabled": True, "extra_body": {"thinking": {"type": "disabled"}}}, "contradicts"),
     ],
 )
-def test_invalid_values_say_what_why_and_fix(kwargs, match) -> None:
+def test_invalid_values_say_what_why_and_fix(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(DeepSeekRequestError, match=match) as info:
         thinking_options(**kwargs)
     assert "Why:" in str(info.value)
     assert "Fix:" in str(info.value)
 
 
-def test_per_call_thinking_reaches_the_server(deepseek_client, deepseek_emulator) -> None:
+def test_per_call_thinking_reaches_the_server(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     off = deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=MESSAGES, **thinking_options(False)
     )
@@ -63,11 +69,13 @@ def test_per_call_thinking_reaches_the_server(deepseek_client, deepseek_emulator
     assert bodies[1]["reasoning_effort"] == "max"
 
 
-async def test_per_call_overrides_the_client_default(async_deepseek_client, deepseek_emulator) -> None:
+async def test_per_call_overrides_the_client_default(
+    async_deepseek_client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
     client = async_deepseek_client.with_options(thinking=False)
     reply = await client.chat.completions.create(
         model="deepseek-flash", messages=MESSAGES, **thinking_options(True)
     )
-    assert reply.choices[0].message.reasoning_content  # type: ignore[attr-defined]
+    assert reply.choices[0].message.reasoning_content
     await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     assert deepseek_emulator.requests[-1].json["thinking"] == {"type": "disabled"}

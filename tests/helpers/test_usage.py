@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openai.types import CompletionUsage
-from openai.types.chat import ChatCompletionChunk
+from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
-from deepseek_openai import DeepSeekRequestError
+from deepseek_openai import AsyncDeepSeek, DeepSeek, DeepSeekRequestError
 from deepseek_openai._catalogue import MODELS
 from deepseek_openai._reasoning import iter_events
 from deepseek_openai._usage import UsageSummary, estimate_cost, usage_summary
 
-DEEPSEEK_USAGE = {
+DEEPSEEK_USAGE: dict[str, Any] = {
     "prompt_tokens": 1000,
     "completion_tokens": 300,
     "total_tokens": 1300,
@@ -79,7 +80,7 @@ def test_missing_usage_says_how_to_get_it() -> None:
 
 
 @pytest.mark.parametrize("model", ["deepseek-flash", "deepseek-v4-pro"])
-def test_cost_at_peak_and_off_peak(model) -> None:
+def test_cost_at_peak_and_off_peak(model: str) -> None:
     p = MODELS[model].prices
     peak = (800 * p.cache_hit_input + 200 * p.cache_miss_input + 300 * p.output) / Decimal(1_000_000)
     assert estimate_cost(DEEPSEEK_USAGE, model, at=PEAK) == peak
@@ -115,7 +116,7 @@ def test_unknown_model_is_a_clear_error() -> None:
     assert "deepseek-flash" in str(info.value)
 
 
-def test_cost_of_a_completion_uses_its_created_time(deepseek_client) -> None:
+def test_cost_of_a_completion_uses_its_created_time(deepseek_client: DeepSeek) -> None:
     reply = deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=[{"role": "user", "content": "hi"}]
     )
@@ -126,8 +127,10 @@ def test_cost_of_a_completion_uses_its_created_time(deepseek_client) -> None:
     assert s.reasoning_tokens > 0
 
 
-async def test_stream_usage_chunk_over_the_emulator(async_deepseek_client) -> None:
-    messages = [{"role": "user", "content": "a long enough question to be cached " * 20}]
+async def test_stream_usage_chunk_over_the_emulator(async_deepseek_client: AsyncDeepSeek) -> None:
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "user", "content": "a long enough question to be cached " * 20}
+    ]
     await async_deepseek_client.chat.completions.create(model="deepseek-flash", messages=messages)
     stream = await async_deepseek_client.chat.completions.create(
         model="deepseek-flash", messages=messages, stream=True, stream_options={"include_usage": True}
@@ -138,7 +141,7 @@ async def test_stream_usage_chunk_over_the_emulator(async_deepseek_client) -> No
     assert s.cache_hit_tokens + s.cache_miss_tokens == s.prompt_tokens
 
 
-def test_final_message_usage(deepseek_client) -> None:
+def test_final_message_usage(deepseek_client: DeepSeek) -> None:
     stream = deepseek_client.chat.completions.create(
         model="deepseek-flash",
         messages=[{"role": "user", "content": "hi"}],

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, get_async_client, get_client
+from deepseek_openai.testing import DeepSeekEmulator
 
-MESSAGES: list[dict[str, Any]] = [{"role": "user", "content": "hello world"}]
+MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello world"}]
 MAX_RETRIES = 2
 
 
@@ -26,7 +28,7 @@ def fast_retries(client: Any) -> None:
 
 
 @pytest.fixture
-def sync_client(deepseek_emulator: Any) -> Iterator[DeepSeek]:
+def sync_client(deepseek_emulator: DeepSeekEmulator) -> Iterator[DeepSeek]:
     client = get_client(
         api_key=deepseek_emulator.api_key,
         base_url=deepseek_emulator.base_url,
@@ -39,7 +41,7 @@ def sync_client(deepseek_emulator: Any) -> Iterator[DeepSeek]:
 
 
 @pytest.fixture
-async def async_client(deepseek_emulator: Any) -> Any:
+async def async_client(deepseek_emulator: DeepSeekEmulator) -> AsyncIterator[AsyncDeepSeek]:
     client: AsyncDeepSeek = get_async_client(
         api_key=deepseek_emulator.api_key,
         base_url=deepseek_emulator.base_url,

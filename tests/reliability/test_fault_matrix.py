@@ -212,11 +212,11 @@ def _check_success(content: str | None, finish: str | None, case: Case) -> None:
 
 def _sync_call(client: ds.DeepSeek, stream: bool) -> tuple[str | None, str | None]:
     if not stream:
-        reply = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        reply = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
         return reply.choices[0].message.content, reply.choices[0].finish_reason
     parts: list[str] = []
     finish = None
-    with client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True) as s:  # type: ignore[arg-type]
+    with client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True) as s:
         for chunk in s:
             for choice in chunk.choices:
                 parts.append(choice.delta.content or "")
@@ -226,11 +226,11 @@ def _sync_call(client: ds.DeepSeek, stream: bool) -> tuple[str | None, str | Non
 
 async def _async_call(client: ds.AsyncDeepSeek, stream: bool) -> tuple[str | None, str | None]:
     if not stream:
-        reply = await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        reply = await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
         return reply.choices[0].message.content, reply.choices[0].finish_reason
     parts: list[str] = []
     finish = None
-    s = await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)  # type: ignore[arg-type]
+    s = await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)
     async with s:
         async for chunk in s:
             for choice in chunk.choices:

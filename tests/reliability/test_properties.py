@@ -447,7 +447,7 @@ def response_messages(draw: st.DrawFn) -> dict[str, Any]:
 @PROPERTY
 @given(message=response_messages(), shape=st.sampled_from(["message", "choice", "completion", "model"]))
 def test_get_reasoning_and_to_message_round_trip(message: dict[str, Any], shape: str) -> None:
-    completion = {
+    completion: dict[str, Any] = {
         "id": "x",
         "object": "chat.completion",
         "created": 1,

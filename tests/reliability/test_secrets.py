@@ -77,10 +77,10 @@ def test_canary_never_in_errors_or_debug_logs(
     client = ds.get_client(api_key=CANARY, base_url=canary_emulator.base_url, max_retries=0, timeout=0.5)
     with client, pytest.raises(ds.DeepSeekError) as caught:  # noqa: PT012 (the stream raises while iterating)
         if stream:
-            for _ in client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True):  # type: ignore[arg-type]
+            for _ in client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True):
                 pass
         else:
-            client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+            client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     assert isinstance(caught.value, openai.OpenAIError)
     assert CANARY not in _everything(caught.value)
     assert CANARY not in caplog.text
@@ -94,7 +94,7 @@ def test_canary_never_in_connection_refused_error(caplog: pytest.LogCaptureFixtu
     caplog.set_level(logging.DEBUG)
     client = ds.get_client(api_key=CANARY, base_url="http://127.0.0.1:9", max_retries=0, timeout=2)
     with client, pytest.raises(ds.DeepSeekConnectionError) as caught:
-        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     assert CANARY not in _everything(caught.value)
     assert CANARY not in caplog.text
 
@@ -120,7 +120,7 @@ def test_openai_environment_never_reaches_deepseek(
     monkeypatch.setenv("DEEPSEEK_API_KEY", CANARY)
     monkeypatch.setenv("DEEPSEEK_BASE_URL", canary_emulator.base_url)
     with ds.get_client(max_retries=0) as client:
-        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)  # type: ignore[arg-type]
+        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     (record,) = canary_emulator.requests
     dump = repr(record)
     for leak in ("leak-1111", "openai-leak", "org-leak", "proj-leak", "leak-4444", "leak-5555"):
