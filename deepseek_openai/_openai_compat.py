@@ -103,6 +103,7 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ),
     ("openai.OpenAI", "_make_status_error", ("err_msg", "body", "response")),
     ("openai.OpenAI", "_should_retry", ("response",)),
+    ("openai.OpenAI", "_process_response_data", ("data", "cast_to", "response")),
     (
         "openai.OpenAI",
         "copy",
@@ -238,6 +239,26 @@ class ClientSeams(BaseClient[_HttpxT, Any]):
 
     def _ds_malformed(self, response: httpx2.Response, exc: Exception) -> Exception:
         return exc
+
+    def _ds_check_data(self, data: object, cast_to: Any, response: httpx2.Response) -> None:
+        """Called with every decoded JSON body and stream chunk before openai builds its model;
+        raise to refuse a wrong shape."""
+
+    def _ds_parsed(self, value: Any, response: httpx2.Response) -> Any:
+        """Called with every model openai built from a body or chunk; returns what the caller gets."""
+        return value
+
+    @override
+    def _process_response_data(
+        self, *, data: object, cast_to: type[ResponseT], response: httpx2.Response
+    ) -> ResponseT:
+        self._ds_check_data(data, cast_to, response)
+        return cast(
+            ResponseT,
+            self._ds_parsed(
+                super()._process_response_data(data=data, cast_to=cast_to, response=response), response
+            ),
+        )
 
     @override
     def _make_status_error(
