@@ -9,8 +9,12 @@ joined to openai's client through the seams of :mod:`._openai_compat`.
   environment (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID``, ...).
 - The request seam (``_ds_prepare``) runs once per call, whatever made it: it finds the request's
   row in the endpoint table (refusing what DeepSeek does not serve, routing standard-only
-  endpoints away from the beta URL), runs the rule table over a JSON body, and swaps in the
-  stream classes that translate mid-stream failures.
+  endpoints away from the beta URL), runs the rule table over a JSON body (and sends it where the
+  pipeline routed it: strict tools to the beta URL), gives each notice once per client, installs
+  the response hook a translated call needs (json_schema answers, ``deepseek_adjustments``), and
+  swaps in the stream classes that translate mid-stream failures.
+- Every chat completion and stream the client receives fills its bounded reasoning memory, which
+  puts the real ``reasoning_content`` back into turns a framework dropped it from.
 - Error responses, transport errors and unreadable bodies become DeepSeek's typed exceptions.
 - ``copy`` / ``with_options`` keep the DeepSeek state, so per-call policy is
   ``client.with_options(thinking=False)``.
@@ -27,13 +31,13 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 from httpx2 import Timeout
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from typing_extensions import override
 
 from ._catalogue import Effort
 from ._endpoints import Located, beta_only_error, foreign_url_error, guard_namespaces, locate, unserved_error
 from ._errors import (
     ConfigurationError,
-    DeepSeekCompatibilityWarning,
     DeepSeekConnectionError,
     DeepSeekRequestError,
     DeepSeekTimeoutError,
@@ -41,6 +45,7 @@ from ._errors import (
     UnsupportedFeatureError,
     make_status_error,
 )
+from ._memory import Shared
 from ._openai_compat import (
     NOT_GIVEN,
     AsyncDeepSeekStream,
@@ -50,6 +55,7 @@ from ._openai_compat import (
     FinalRequestOptions,
     NotGiven,
     SyncSeams,
+    add_post_parser,
     forget_openai_env,
     merged_body,
     replace_body,
@@ -57,7 +63,7 @@ from ._openai_compat import (
 )
 from ._pipeline import Plan, plan, prepare_request
 from ._redact import mask
-from ._rules import BodyKind, Policy
+from ._rules import BodyKind, Notice, Policy
 from ._settings import (
     DeepSeekSettings,
     GuardMode,
@@ -67,6 +73,7 @@ from ._settings import (
     settings_from_env,
 )
 from ._streaming import deepseek_stream_cls
+from ._structured import ResponseHook
 from ._version import __version__
 from ._warnings import warn
 
@@ -197,10 +204,14 @@ def _unchanged(before: Mapping[str, Any], after: dict[str, Any]) -> bool:
 class _State:
     """What a DeepSeek client knows beyond openai's options."""
 
-    __slots__ = ("beta", "located", "plans", "policy", "settings", "urls")
+    __slots__ = ("beta", "located", "plans", "policy", "settings", "shared", "urls")
 
-    def __init__(self, settings: DeepSeekSettings, beta: bool, urls: tuple[str, str]) -> None:
+    def __init__(
+        self, settings: DeepSeekSettings, beta: bool, urls: tuple[str, str], shared: Shared | None
+    ) -> None:
         self.settings = settings
+        self.shared = shared if shared is not None else Shared()
+        """The reasoning memory and the notices given, shared with this client's copies."""
         self.beta = beta
         self.urls = urls
         """(standard, beta) base URLs: the twins share them."""
@@ -262,6 +273,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
         _deepseek_urls: tuple[str, str] | None = None,
+        _deepseek_shared: Shared | None = None,
         **policy: Unpack[PolicyOptions],
     ) -> None:
         _refuse_openai_only(
@@ -280,7 +292,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         url, beta, urls = _resolve_urls(base_url, settings, beta, _deepseek_urls)
         if isinstance(timeout, NotGiven) and settings.timeout is not None:
             timeout = settings.timeout
-        self._deepseek = _State(settings, beta, urls)
+        self._deepseek = _State(settings, beta, urls, _deepseek_shared)
         cast(Any, super()).__init__(
             api_key=key,
             base_url=url,
@@ -342,19 +354,54 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         located = state.locate(options.method, options.url)
         url = self._route(located, options.url)
         body: dict[str, Any] | None = None
+        hook: ResponseHook | None = None
         endpoint = located.endpoint
         if endpoint is not None and endpoint.body is not None:
             given = merged_body(options)
             if given is not None:
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
-                prepared = prepare_request(endpoint.body, given, state.policy, state.plan(endpoint.body))
-                for notice in prepared.notices:
-                    warn(notice.message, notice.category)
+                try:
+                    prepared = prepare_request(
+                        endpoint.body,
+                        given,
+                        state.policy,
+                        state.plan(endpoint.body),
+                        state.shared.memory.recall,
+                    )
+                except (DeepSeekRequestError, UnsupportedFeatureError) as exc:
+                    raise exc.for_request(options.method, self._full_url(options.url)) from None
+                self._notify(prepared.notices)
                 if not (given is options.json_data and _unchanged(given, prepared.body)):
                     body = prepared.body
+                if prepared.route == "beta" and not state.beta:
+                    query = f"?{located.query}" if located.query else ""
+                    url = state.urls[1] + located.path + query
+                if prepared.output_tool is not None or prepared.adjustments:
+                    hook = ResponseHook(prepared.output_tool, prepared.adjustments)
         if body is not None or url is not None:
             options = replace_body(options, body, url)
+        if hook is not None:
+            options = add_post_parser(options, hook)
         return options, (deepseek_stream_cls(cast(Any, stream_cls)) if stream_cls is not None else None)
+
+    def _notify(self, notices: list[Notice]) -> None:
+        """Emit the pipeline's notices; a keyed notice only the first time this client family sees it."""
+        registry = self._deepseek.shared.notices
+        for notice in notices:
+            if notice.key is None or registry.first(notice.key):
+                warn(notice.message, notice.category)
+
+    def _full_url(self, url: str) -> str:
+        return url if "://" in url else str(self.base_url).rstrip("/") + "/" + url.lstrip("/")
+
+    @override
+    def _ds_parsed(self, value: Any, response: httpx2.Response) -> Any:
+        kind = type(value)
+        if kind is ChatCompletionChunk:
+            self._deepseek.shared.memory.observe_chunk(response, value)
+        elif kind is ChatCompletion or isinstance(value, ChatCompletion):
+            self._deepseek.shared.memory.remember(value)
+        return value
 
     def _route(self, located: Located, url: str) -> str | None:
         """The URL to send to instead (a standard-only endpoint called on the beta URL), or ``None``.
@@ -363,23 +410,21 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         """
         endpoint = located.endpoint
         if located.base is None:
-            self._refuse(foreign_url_error(url))
+            self._refuse(foreign_url_error(url), located.method, url)
         elif endpoint is None:
-            self._refuse(unserved_error(located.method, located.path))
+            self._refuse(unserved_error(located.method, located.path), located.method, url)
         elif located.base not in endpoint.bases:
             if "standard" not in endpoint.bases:
-                self._refuse(beta_only_error(endpoint))
+                self._refuse(beta_only_error(endpoint), located.method, url)
                 return None
             query = f"?{located.query}" if located.query else ""
             return self._deepseek.urls[0] + located.path + query
         return None
 
-    def _refuse(self, error: DeepSeekRequestError | UnsupportedFeatureError) -> None:
-        mode = self._deepseek.policy.guard_mode
-        if mode == "strict":
-            raise error
-        if mode == "warn":
-            warn(f"{error} (warn mode: sent anyway; expect an error)", DeepSeekCompatibilityWarning)
+    def _refuse(self, error: DeepSeekRequestError | UnsupportedFeatureError, method: str, url: str) -> None:
+        """DeepSeek would answer an error: refused in strict and warn mode; off sends it."""
+        if self._deepseek.policy.guard_mode != "off":
+            raise error.for_request(method, self._full_url(url))
 
     @override
     def _ds_status_error(self, body: object, response: httpx2.Response) -> openai.APIStatusError:
@@ -435,7 +480,11 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         if changes:
             new_settings = new_settings.updated(**changes)
         new_beta = state.beta if beta is None else beta
-        extra: dict[str, Any] = {"settings": new_settings, "beta": new_beta}
+        extra: dict[str, Any] = {
+            "settings": new_settings,
+            "beta": new_beta,
+            "_deepseek_shared": state.shared,
+        }
         if isinstance(base_url, NotGiven) or base_url is None:
             extra["_deepseek_urls"] = state.urls
             if new_beta != state.beta:

@@ -31,9 +31,8 @@ from ._catalogue import (
     RESPONSES_PAGE,
     Source,
 )
-from ._errors import DeepSeekCompatibilityWarning, DeepSeekRequestError, UnsupportedFeatureError
+from ._errors import DeepSeekRequestError, UnsupportedFeatureError
 from ._rules import BodyKind
-from ._warnings import warn
 
 Base = Literal["standard", "beta"]
 STANDARD: Final[frozenset[Base]] = frozenset({"standard"})
@@ -371,23 +370,15 @@ def unsupported_error(path: tuple[str, ...]) -> UnsupportedFeatureError:
 
 def _guard_mode(client: object) -> str:
     state = getattr(client, "_deepseek", None)
-    mode = getattr(getattr(state, "policy", None), "guard_mode", "strict")
-    return mode if isinstance(mode, str) else "strict"
+    mode = getattr(getattr(state, "policy", None), "guard_mode", "warn")
+    return mode if isinstance(mode, str) else "warn"
 
 
 def _guard_callable(func: Callable[..., Any], client: object, path: tuple[str, ...]) -> Any:
-    """Wrap one SDK method so calling it raises (strict), warns (warn) or passes (off)."""
+    """Wrap one SDK method so calling it raises (strict, warn: DeepSeek would answer 404) or passes (off)."""
 
     def let_through() -> bool:
-        mode = _guard_mode(client)
-        if mode == "strict":
-            return False
-        if mode == "warn":
-            warn(
-                f"{unsupported_error(path)} (warn mode: sent anyway; expect a 404)",
-                DeepSeekCompatibilityWarning,
-            )
-        return True
+        return _guard_mode(client) == "off"
 
     if inspect.iscoroutinefunction(func):
         # async def methods raise when awaited, like every other API error of the async client.
@@ -424,7 +415,7 @@ class NamespaceGuard(wrapt.ObjectProxy):  # type: ignore[type-arg]
 
     Attribute access, ``dir()`` and ``isinstance`` keep working, so probing never explodes;
     sub-namespaces and the raw/streaming prefixes are guarded too. ``guard_mode`` is read at call
-    time: ``warn`` sends with a warning, ``off`` sends silently.
+    time: ``strict`` and ``warn`` refuse (DeepSeek would answer 404), ``off`` sends.
     """
 
     _self_client: object

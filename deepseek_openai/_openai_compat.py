@@ -11,7 +11,7 @@ against the installed openai, so an upgrade that moves one fails there, loudly, 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, ClassVar, Final, Literal, Protocol, TypeVar, cast, overload
 
 import httpx2
@@ -39,6 +39,7 @@ __all__ = [
     "ServerSentEvent",
     "StreamPolicy",
     "SyncSeams",
+    "add_post_parser",
     "forget_openai_env",
     "merged_body",
     "replace_body",
@@ -145,6 +146,7 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai._models.FinalRequestOptions", "extra_json", ()),
     ("openai._models.FinalRequestOptions", "url", ()),
     ("openai._models.FinalRequestOptions", "method", ()),
+    ("openai._models.FinalRequestOptions", "post_parser", ()),
     ("openai._compat", "model_copy", ("model",)),
     ("openai._response.BaseAPIResponse", "_parse", ("to",)),
     ("openai._response.BaseAPIResponse", "_cast_to", ()),
@@ -186,6 +188,19 @@ def replace_body(
         new.extra_json = None
     if url is not None:
         new.url = url
+    return new
+
+
+def add_post_parser(options: FinalRequestOptions, hook: Callable[[Any], Any]) -> FinalRequestOptions:
+    """A copy of ``options`` whose parsed result goes through ``hook`` first, then openai's own
+    post-parser (``.parse()`` has one). openai applies it to a completion, and to a stream object
+    before it is iterated (see :class:`DeepSeekStream`)."""
+    new = model_copy(options)
+    original = options.post_parser
+    if isinstance(original, NotGiven) or original is None:
+        new.post_parser = hook
+    else:
+        new.post_parser = lambda value: original(hook(value))
     return new
 
 
@@ -468,9 +483,13 @@ class _Plain:
 
 
 class DeepSeekStream(Stream[_T]):
-    """A :class:`openai.Stream` that follows its :class:`StreamPolicy` (see :mod:`._streaming`)."""
+    """A :class:`openai.Stream` that follows its :class:`StreamPolicy` (see :mod:`._streaming`).
+
+    ``_ds_mend``, when a call's post-parser set it, is applied to every item before it is yielded.
+    """
 
     policy: ClassVar[StreamPolicy] = _Plain()
+    _ds_mend: Callable[[Any], Any] | None = None
 
     @override
     def _iter_events(self) -> Iterator[ServerSentEvent]:
@@ -482,7 +501,12 @@ class DeepSeekStream(Stream[_T]):
     @override
     def __stream__(self) -> Iterator[_T]:
         try:
-            yield from super().__stream__()
+            mend = self._ds_mend
+            if mend is None:
+                yield from super().__stream__()
+            else:
+                for item in super().__stream__():
+                    yield mend(item)
         except Exception as exc:
             translated = self.policy.error(self, exc)
             if translated is None:
@@ -495,6 +519,7 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
     """The async twin of :class:`DeepSeekStream`."""
 
     policy: ClassVar[StreamPolicy] = _Plain()
+    _ds_mend: Callable[[Any], Any] | None = None
 
     @override
     async def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
@@ -506,9 +531,10 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
     @override
     async def __stream__(self) -> AsyncIterator[_T]:
         inner = super().__stream__()
+        mend = self._ds_mend
         try:
             async for item in inner:
-                yield item
+                yield item if mend is None else mend(item)
         except Exception as exc:
             translated = self.policy.error(self, exc)
             if translated is None:

@@ -170,23 +170,23 @@ def test_served_endpoints_pass(recorder: Recorder) -> None:
     ]
 
 
-def test_warn_mode_sends_an_unserved_request_with_a_warning_and_off_sends_it_quietly(
+def test_warn_mode_refuses_an_unserved_request_and_off_sends_it_quietly(
     recorder: Recorder,
 ) -> None:
+    """DeepSeek would answer 404: the default mode refuses before the network, as strict does."""
     recorder.default = lambda req: httpx2.Response(404, json={"error": {"message": "Not Found"}})
     warn = sync_client(recorder, guard_mode="warn")
-    with (
-        pytest.warns(DeepSeekCompatibilityWarning, match="not available on DeepSeek"),
-        pytest.raises(openai.NotFoundError),
-    ):
+    with pytest.raises(UnsupportedFeatureError, match="not available on DeepSeek") as info:
         warn.models.delete("deepseek-flash")
-    assert len(recorder.requests) == 1
+    assert isinstance(info.value, openai.BadRequestError)
+    assert info.value.request.url.path.endswith("/models/deepseek-flash")  # the request not sent
+    assert recorder.requests == []
     off = sync_client(recorder, guard_mode="off")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(openai.NotFoundError):
             off.models.delete("deepseek-flash")
-    assert len(recorder.requests) == 2
+    assert len(recorder.requests) == 1
 
 
 def test_every_row_is_found_by_its_own_method_and_path() -> None:

@@ -63,6 +63,8 @@ class Translation:
     warning: tuple[str, str, str] | None = None
     """(what, dated why, fix) fragments of the DeprecationWarning, if one is expected."""
     client: dict[str, Any] = field(default_factory=dict)
+    path: str = "/chat/completions"
+    """Where the request must go (strict tools: the beta URL, deepseek-api.md section 11)."""
 
 
 def chat(**kwargs: Any) -> Callable[[DeepSeek], Any]:
@@ -80,6 +82,10 @@ def fim(beta: bool = True, **kwargs: Any) -> Callable[[DeepSeek], Any]:
     kwargs.setdefault("prompt", "def f():")
     extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in params}
     return lambda c: (c.beta_client if beta else c).completions.create(**kwargs, extra_body=extra or None)
+
+
+STRICT_OBJECT = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+"""The smallest schema inside DeepSeek's strict subset (deepseek-api.md section 8)."""
 
 
 def tool(name: str = "get_weather", **function: Any) -> dict[str, Any]:
@@ -317,7 +323,24 @@ REQUEST_CASES: list[Case] = [
         "tool_choice='required' while thinking",
         "client.with_options(thinking=False)",
     ),
-    Case("rule:beta_only.strict", chat(tools=[tool(strict=True)]), "strict=True", "get_client(beta=True)"),
+    Case(
+        "rule:tools.strict_schema",
+        chat(
+            tools=[
+                tool(
+                    strict=True,
+                    parameters={
+                        "type": "object",
+                        "properties": {"city": {"type": "string", "maxLength": 40}},
+                        "required": ["city"],
+                        "additionalProperties": False,
+                    },
+                )
+            ]
+        ),
+        "has strict=True but its schema is outside DeepSeek's strict subset",
+        "drop strict from that tool",
+    ),
     Case(
         "rule:beta_only.prefix",
         chat(messages=[*USER, {"role": "assistant", "content": "x", "prefix": True}]),
@@ -445,6 +468,12 @@ TRANSLATIONS: list[Translation] = [
         {"user_id": "abc", "safety_identifier": None},
     ),
     Translation("rule:thinking.bool", {"thinking": False}, {"thinking": {"type": "disabled"}}),
+    Translation(
+        "rule:tools.strict_route",
+        {"tools": [tool(strict=True, parameters=STRICT_OBJECT)]},
+        {"tools": [tool(strict=True, parameters=STRICT_OBJECT)]},
+        path="/beta/chat/completions",
+    ),
     Translation("rule:reasoning_effort.alias", {"reasoning_effort": "medium"}, {"reasoning_effort": "high"}),
     Translation(
         "rule:model.retired",
@@ -546,7 +575,8 @@ def test_every_guard_says_what_why_and_fix(
         flash = MODELS[FLASH]
         row = dataclasses.replace(flash, id=LACKING, features=flash.features - {case.lacks})
         monkeypatch.setitem(MODELS, LACKING, row)
-    client = sync_client(recorder, **case.client)
+    # strict mode: every row that can refuse does (the default mode's choices: tests/guards/test_modes.py)
+    client = sync_client(recorder, **{"guard_mode": "strict", **case.client})
     with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
         drive_sync(case.call(client))
     exc = info.value
@@ -579,6 +609,7 @@ def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorde
         warnings.simplefilter("always")
         chat(**case.kwargs)(client)
     body = recorder.last_json()
+    assert recorder.last.url.path == case.path
     for key, value in case.sent.items():
         if value is None:
             assert key not in body
