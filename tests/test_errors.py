@@ -685,9 +685,11 @@ def test_parse_with_a_pydantic_model_is_refused_before_the_network_in_strict_mod
 def test_parse_with_a_pydantic_model_is_sent_as_a_forced_strict_tool_on_the_beta_url(
     recorder: Recorder, client: DeepSeek
 ) -> None:
-    with pytest.warns(DeepSeekCompatibilityWarning, match="thinking off for this call"):
-        with pytest.raises(pydantic.ValidationError):  # the recorder answers "Hello", not a call
-            client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES, response_format=Answer)
+    with (
+        pytest.warns(DeepSeekCompatibilityWarning, match="thinking off for this call"),
+        pytest.raises(pydantic.ValidationError),  # the recorder answers "Hello", not a call
+    ):
+        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES, response_format=Answer)
     sent = recorder.last_json()
     assert str(recorder.requests[-1].url).endswith("/beta/chat/completions")
     assert "response_format" not in sent

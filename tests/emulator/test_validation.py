@@ -73,19 +73,6 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
         "prefix is only available when using beta api",
     ),
     (
-        "strict tools outside beta",
-        {
-            "tools": [
-                {
-                    "type": "function",
-                    "function": {"name": "f", "strict": True, "parameters": {"type": "object"}},
-                }
-            ]
-        },
-        400,
-        "strict mode of function calling is only available when using beta api",
-    ),
-    (
         "json_schema",
         {"response_format": {"type": "json_schema", "json_schema": {"name": "x"}}},
         400,

@@ -19,7 +19,6 @@ from openai.types.chat import ChatCompletionMessageParam
 from deepseek_openai import (
     AsyncDeepSeek,
     DeepSeek,
-    DeepSeekCompatibilityWarning,
     DeepSeekRequestError,
     UnsupportedFeatureError,
 )

@@ -18,7 +18,7 @@ from deepseek_openai._endpoints import (
     resource_namespaces,
     unsupported_namespaces,
 )
-from deepseek_openai._errors import DeepSeekCompatibilityWarning, DeepSeekError
+from deepseek_openai._errors import DeepSeekError
 from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, public_members, sync_client
