@@ -38,14 +38,15 @@ def client(mode: str, emulator: DeepSeekEmulator) -> openai.OpenAI:
 def tools_mode(c: openai.OpenAI) -> City:
     """Mode.TOOLS: the model's schema as the one function, forced by name."""
     function = {"name": "City", "description": City.__doc__, "parameters": City.model_json_schema()}
+    tools: Any = [{"type": "function", "function": function}]
     reply = c.chat.completions.create(
         model=MODEL,
         messages=[{"role": "user", "content": "Paris?"}],
-        tools=[{"type": "function", "function": function}],  # type: ignore[list-item]
+        tools=tools,
         tool_choice={"type": "function", "function": {"name": "City"}},
     )
-    calls = reply.choices[0].message.tool_calls or []
-    return City.model_validate_json(calls[0].function.arguments)  # type: ignore[union-attr]
+    calls: Any = reply.choices[0].message.tool_calls or []
+    return City.model_validate_json(calls[0].function.arguments)
 
 
 def json_mode(c: openai.OpenAI) -> City:
@@ -55,11 +56,8 @@ def json_mode(c: openai.OpenAI) -> City:
         f"json that match the following json_schema:\n\n{json.dumps(City.model_json_schema(), indent=2)}"
         "\n\nMake sure to return an instance of the JSON, not the schema itself"
     )
-    reply = c.chat.completions.create(
-        model=MODEL,
-        messages=[{"role": "system", "content": system}, {"role": "user", "content": "Paris?"}],
-        response_format={"type": "json_object"},
-    )
+    messages: Any = [{"role": "system", "content": system}, {"role": "user", "content": "Paris?"}]
+    reply = c.chat.completions.create(model=MODEL, messages=messages, response_format={"type": "json_object"})
     return City.model_validate_json(reply.choices[0].message.content or "")
 
 

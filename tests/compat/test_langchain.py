@@ -60,7 +60,8 @@ def llm(chat_class: str, mode: str, emulator: DeepSeekEmulator) -> BaseChatModel
         )
     if chat_class == "ChatOpenAI":
         return ChatOpenAI(base_url=emulator.base_url, **kwargs)
-    return ChatDeepSeek(api_base=emulator.base_url, **kwargs)
+    kwargs["api_base"] = emulator.base_url  # ChatDeepSeek's name for the base URL
+    return ChatDeepSeek(**kwargs)
 
 
 def test_chat(chat_class: str, mode: str, deepseek_emulator: DeepSeekEmulator) -> None:

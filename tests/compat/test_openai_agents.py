@@ -17,7 +17,9 @@ from deepseek_openai.testing import DeepSeekEmulator
 
 from .conftest import MODEL, assert_sent_ok, assert_tool_loop, script_tool_rounds
 
-agents = pytest.importorskip("agents")
+pytest.importorskip("agents")
+import agents
+
 agents.set_tracing_disabled(True)
 
 

@@ -12,6 +12,7 @@ Base-URL mode is ``openai.OpenAI``/``AsyncOpenAI`` pointed at the emulator; clie
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
@@ -25,7 +26,8 @@ from deepseek_openai.testing import DeepSeekEmulator
 from .conftest import MODEL, ROUNDS, assert_sent_ok, assert_tool_loop, script_tool_rounds
 
 logfire = pytest.importorskip("logfire")
-from logfire.testing import SimpleSpanProcessor, TestExporter  # noqa: E402
+from logfire.testing import TestExporter  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
 
 USER: list[Any] = [{"role": "user", "content": "Hi"}]
 TOOLS: list[Any] = [
@@ -69,10 +71,9 @@ def tracer(request: pytest.FixtureRequest) -> str:
 
 def sync_client(tracer: str, mode: str, emulator: DeepSeekEmulator) -> openai.OpenAI:
     if tracer == "langfuse":
-        from langfuse.openai import OpenAI  # the patched module's client class
-
+        importlib.import_module("langfuse.openai")  # the drop-in: patches openai's classes in place
         if mode == "base_url":
-            return OpenAI(api_key=emulator.api_key, base_url=emulator.base_url, max_retries=0)
+            return openai.OpenAI(api_key=emulator.api_key, base_url=emulator.base_url, max_retries=0)
         return get_client(api_key=emulator.api_key, base_url=emulator.base_url)
     client: openai.OpenAI
     if mode == "base_url":
@@ -85,10 +86,9 @@ def sync_client(tracer: str, mode: str, emulator: DeepSeekEmulator) -> openai.Op
 
 def async_client(tracer: str, mode: str, emulator: DeepSeekEmulator) -> openai.AsyncOpenAI:
     if tracer == "langfuse":
-        from langfuse.openai import AsyncOpenAI
-
+        importlib.import_module("langfuse.openai")
         if mode == "base_url":
-            return AsyncOpenAI(api_key=emulator.api_key, base_url=emulator.base_url, max_retries=0)
+            return openai.AsyncOpenAI(api_key=emulator.api_key, base_url=emulator.base_url, max_retries=0)
         return get_async_client(api_key=emulator.api_key, base_url=emulator.base_url)
     client: openai.AsyncOpenAI
     if mode == "base_url":

@@ -130,10 +130,11 @@ def test_a_forced_call_validates_on_the_standard_url_too(raw: openai.OpenAI) -> 
         },
         "required": ["city", "tags", "both"],
     }
+    tools: Any = [{"type": "function", "function": {"name": "record", "parameters": schema}}]
     reply = raw.chat.completions.create(
         model="deepseek-flash",
         messages=USER,
-        tools=[{"type": "function", "function": {"name": "record", "parameters": schema}}],
+        tools=tools,
         tool_choice="required",
         extra_body={"thinking": {"type": "disabled"}},
     )

@@ -49,6 +49,10 @@ TOOLS = [
 ]
 
 
+TOOLS_PARAM: Any = TOOLS
+"""The same tools, for the typed create() (the list above is plain dicts)."""
+
+
 def lossy(message: Any) -> dict[str, Any]:
     """What a framework that does not know reasoning_content appends: role, content, tool_calls."""
     out: dict[str, Any] = {"role": "assistant", "content": message.content}
@@ -156,7 +160,7 @@ def test_backfill_sends_empty_reasoning_only_for_turns_the_client_never_saw(
         history += [lossy(reply.choices[0].message), *tool_results(reply.choices[0].message)]
     deepseek_emulator.reset()
     with client_for(deepseek_emulator, "backfill") as stranger:  # another client: it saw none of them
-        stranger.chat.completions.create(model="deepseek-flash", messages=history, tools=TOOLS)
+        stranger.chat.completions.create(model="deepseek-flash", messages=history, tools=TOOLS_PARAM)
     (sent,) = assistant_turns(deepseek_emulator)
     assert [t["reasoning_content"] for t in sent] == ["", ""]
 
@@ -167,11 +171,13 @@ def test_backfill_remembers_streamed_reasoning_and_is_shared_by_copies(
     script_three_rounds(deepseek_emulator)
     with client_for(deepseek_emulator, "backfill") as client:
         messages: list[Any] = [{"role": "user", "content": "Weather and time in Oslo?"}]
-        with client.chat.completions.stream(model="deepseek-flash", messages=messages, tools=TOOLS) as s:
+        with client.chat.completions.stream(
+            model="deepseek-flash", messages=messages, tools=TOOLS_PARAM
+        ) as s:
             message = s.get_final_completion().choices[0].message
         messages += [lossy(message), *tool_results(message)]
         client.with_options(timeout=20).chat.completions.create(
-            model="deepseek-flash", messages=messages, tools=TOOLS
+            model="deepseek-flash", messages=messages, tools=TOOLS_PARAM
         )
     sent = assistant_turns(deepseek_emulator)[-1]
     assert [t["reasoning_content"] for t in sent] == ["Weather first."]
