@@ -56,7 +56,7 @@ from ._openai_compat import (
     set_default_stream_cls,
 )
 from ._pipeline import Plan, plan, prepare_request
-from ._redact import mask
+from ._redact import header_secret, mask, mask_url, redact
 from ._rules import BodyKind, Policy
 from ._settings import (
     DeepSeekSettings,
@@ -66,6 +66,8 @@ from ._settings import (
     derive_beta_url,
     settings_from_env,
 )
+from ._shapes import is_chunk
+from ._shapes import problem as shape_problem
 from ._streaming import deepseek_stream_cls
 from ._version import __version__
 from ._warnings import warn
@@ -97,17 +99,31 @@ class PolicyOptions(TypedDict, total=False):
 
 
 def check_base_url(url: str, *, allow_insecure: bool) -> None:
-    """Refuse plain ``http://`` to a non-loopback host: the bearer key would cross the network in clear."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """Refuse what cannot carry the key safely: not http(s), credentials in the URL, plain ``http://``
+    to a non-loopback host (the bearer key would cross the network in clear). Messages show the URL
+    with any credentials masked."""
+    shown = mask_url(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unparsable port or IPv6 literal
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host:
         raise ConfigurationError(
-            f"base_url {url!r} is not an http(s) URL. Fix: use https://api.deepseek.com (or "
+            f"base_url {shown!r} is not an http(s) URL. Fix: use https://api.deepseek.com (or "
             "http://127.0.0.1:PORT for a local emulator)."
         )
-    if parts.scheme == "https" or allow_insecure or _is_loopback(parts.hostname):
+    if "@" in parts.netloc:
+        raise ConfigurationError(
+            f"base_url {shown!r} has credentials in it (user:password@). httpx sends them as HTTP Basic "
+            "auth in place of the DeepSeek API key, so every request would fail with 401, and the URL "
+            "would show them wherever it is printed. Fix: remove them from the URL; for a proxy that "
+            "needs a login, configure it on the HTTP client (http_client=httpx2.Client(proxy=...))."
+        )
+    if parts.scheme == "https" or allow_insecure or _is_loopback(host):
         return
     raise ConfigurationError(
-        f"base_url {url!r} uses plain http:// to a host that is not loopback, so the API key would be "
+        f"base_url {shown!r} uses plain http:// to a host that is not loopback, so the API key would be "
         "sent in clear text. Fix: use https://, or pass allow_insecure_http=True (env "
         "DEEPSEEK_ALLOW_INSECURE_HTTP=1) if the network path is trusted."
     )
@@ -327,10 +343,8 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
 
     def __repr__(self) -> str:
         key = self.api_key if isinstance(self.api_key, str) else ""
-        return (
-            f"{type(self).__name__}(base_url={str(getattr(self, 'base_url', ''))!r}, beta={self.is_beta}, "
-            f"api_key={mask(key)!r})"
-        )
+        url = mask_url(getattr(self, "base_url", ""))
+        return f"{type(self).__name__}(base_url={url!r}, beta={self.is_beta}, api_key={mask(key)!r})"
 
     # -- the seams ------------------------------------------------------------------------------
 
@@ -381,9 +395,20 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         if mode == "warn":
             warn(f"{error} (warn mode: sent anyway; expect an error)", DeepSeekCompatibilityWarning)
 
+    def _ds_secret(self, response: httpx2.Response | None = None) -> str | None:
+        """The key to mask in what the server sends back: the one the request carried."""
+        if response is not None:
+            try:
+                sent = response.request.headers.get("authorization")
+            except RuntimeError:  # a response built without a request
+                sent = None
+            if sent:
+                return header_secret(sent)
+        return self.api_key if isinstance(self.api_key, str) else None
+
     @override
     def _ds_status_error(self, body: object, response: httpx2.Response) -> openai.APIStatusError:
-        return make_status_error(body=body, response=response, secret=self.api_key)
+        return make_status_error(body=body, response=response, secret=self._ds_secret(response))
 
     @override
     def _ds_should_retry(self, response: httpx2.Response) -> bool | None:
@@ -400,10 +425,21 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     @override
     def _ds_malformed(self, response: httpx2.Response, exc: Exception) -> Exception:
         try:
-            text: object = response.text[:500]
+            text: object = redact(response.text[:500], self._ds_secret(response))
         except Exception:  # the body may be unreadable too
             text = None
         return MalformedResponseError(response, text, detail=f"{type(exc).__name__}: {exc}")
+
+    @override
+    def _ds_check_data(self, data: object, cast_to: Any, response: httpx2.Response) -> None:
+        found = shape_problem(data, cast_to)
+        if found is not None:
+            where = "a stream chunk" if is_chunk(cast_to) else "the body"
+            raise MalformedResponseError(
+                response,
+                redact(data, self._ds_secret(response)),
+                detail=f"{where} has the wrong shape: {found}",
+            )
 
     # -- copies ---------------------------------------------------------------------------------
 

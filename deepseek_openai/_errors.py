@@ -45,14 +45,23 @@ status and the ``x-ds-trace-id`` header are part of every message. The API key n
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 import httpx2
 import openai
 
 from ._catalogue import ERROR_CODES_PAGE, Source
-from ._redact import mask, redact
+from ._redact import (
+    SECRET_HEADERS,
+    header_secret,
+    mask,
+    mask_header,
+    mask_url,
+    redact,
+    redact_all,
+    url_credentials,
+)
 
 TRACE_HEADER = "x-ds-trace-id"
 
@@ -61,7 +70,19 @@ mask_key = mask  # the name the client and tests use
 
 
 class DeepSeekError(openai.OpenAIError):
-    """Base class of every exception this package raises."""
+    """Base class of every exception this package raises.
+
+    Every one pickles (openai's own exceptions do not: their constructors take keyword-only
+    arguments), and the pickle never carries a credential: the request and response an error holds
+    are copied with their secret headers and URL credentials masked, and every secret found there
+    is masked in the message and body too.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        secrets = _secrets_of(self)
+        memo: dict[int, Any] = {}
+        state = {name: _scrubbed(value, secrets, memo) for name, value in self.__dict__.items()}
+        return (_restore, (type(self), redact_all(self.args, secrets), state))
 
 
 class DeepSeekCompatibilityWarning(UserWarning):
@@ -111,6 +132,96 @@ class DeepSeekRequestError(_Explained, ValueError):
 
 class UnsupportedFeatureError(_Explained, NotImplementedError):
     """A feature or endpoint DeepSeek does not have, refused before any request is sent."""
+
+
+def _restore(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """Rebuild a pickled error without calling its constructor (which needs a live response)."""
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
+def _requests_of(exc: BaseException) -> Iterable[httpx2.Request]:
+    for value in vars(exc).values():
+        if isinstance(value, httpx2.Request):
+            yield value
+        elif isinstance(value, httpx2.Response):
+            try:
+                yield value.request
+            except RuntimeError:  # a response built without a request
+                continue
+
+
+def _secrets_of(exc: BaseException) -> list[str]:
+    """The credentials an error's request carried: header tokens and URL user/password."""
+    found: list[str] = []
+    for request in _requests_of(exc):
+        for name, value in request.headers.multi_items():
+            if name.lower() in SECRET_HEADERS and value:
+                found.append(header_secret(value))
+        found.extend(url_credentials(request.url))
+    return sorted(set(found), key=len, reverse=True)  # longest first: a key before its substrings
+
+
+_UNSAFE_TO_COPY = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers a copied response must drop: its content is already decoded (and maybe redacted)."""
+
+
+def _scrubbed_headers(headers: httpx2.Headers, secrets: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for name, value in headers.multi_items():
+        low = name.lower()
+        if low in _UNSAFE_TO_COPY:
+            continue
+        out.append((name, mask_header(value) if low in SECRET_HEADERS else redact_all(value, secrets)))
+    return out
+
+
+def _scrubbed(value: Any, secrets: list[str], memo: dict[int, Any]) -> Any:
+    """A copy of ``value`` safe to pickle: requests and responses rebuilt without credentials."""
+    if isinstance(value, httpx2.Request | httpx2.Response):
+        hit = memo.get(id(value))
+        if hit is None:
+            hit = memo[id(value)] = (
+                _scrubbed_request(value, secrets)
+                if isinstance(value, httpx2.Request)
+                else _scrubbed_response(value, secrets, memo)
+            )
+        return hit
+    return redact_all(value, secrets)
+
+
+def _scrubbed_request(request: httpx2.Request, secrets: list[str]) -> httpx2.Request:
+    try:
+        content = request.content
+    except httpx2.RequestNotRead:
+        content = b""
+    return httpx2.Request(
+        request.method,
+        mask_url(request.url),
+        headers=_scrubbed_headers(request.headers, secrets),
+        content=redact_all(content, secrets),
+    )
+
+
+def _scrubbed_response(
+    response: httpx2.Response, secrets: list[str], memo: dict[int, Any]
+) -> httpx2.Response:
+    try:
+        content = response.content
+    except httpx2.ResponseNotRead:  # a stream: its body was never kept
+        content = b""
+    try:
+        request: httpx2.Request | None = _scrubbed(response.request, secrets, memo)
+    except RuntimeError:
+        request = None
+    return httpx2.Response(
+        response.status_code,
+        headers=_scrubbed_headers(response.headers, secrets),
+        content=redact_all(content, secrets),
+        request=request,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,7 +540,9 @@ def error_class_for(status: int, server_message: str | None) -> type[DeepSeekSta
 
 def make_status_error(*, body: object, response: httpx2.Response, secret: str | None) -> DeepSeekStatusError:
     """Translate an error response into its DeepSeek exception (used by the client's openai seam)."""
-    data = body.get("error", body) if isinstance(body, Mapping) else body
+    inner = body.get("error") if isinstance(body, Mapping) else None
+    # {"error": {...}} or {"error": "text"}; any other shape (a list, {"detail": ...}) is kept whole.
+    data = inner if isinstance(inner, Mapping | str) else body
     cls = error_class_for(response.status_code, _server_message(data, response))
     return cls.build(response=response, body=data, secret=secret)
 

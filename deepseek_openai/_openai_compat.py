@@ -42,6 +42,7 @@ __all__ = [
     "forget_openai_env",
     "merged_body",
     "replace_body",
+    "stream_cast_to",
     "stream_secret",
 ]
 
@@ -152,8 +153,9 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai.Stream", "_iter_events", ()),
     ("openai.Stream", "__stream__", ()),
     ("openai.Stream", "_client", ()),
+    ("openai.Stream", "_cast_to", ()),
+    ("openai.AsyncStream", "_iterator", ()),
     ("openai.AsyncStream", "_iter_events", ()),
-    ("openai.AsyncStream", "__stream__", ()),
     ("openai._streaming", "ServerSentEvent", ()),
     ("openai._types", "NotGiven", ()),
     ("openai._types", "Omit", ()),
@@ -206,6 +208,11 @@ def forget_openai_env(
 def set_default_stream_cls(client: openai.OpenAI | openai.AsyncOpenAI, cls: type[Any]) -> None:
     """The stream class openai uses where a resource passes none (raw responses)."""
     client._default_stream_cls = cls
+
+
+def stream_cast_to(stream: Stream[Any] | AsyncStream[Any]) -> Any:
+    """The type a stream builds each chunk as (``ChatCompletionChunk``, a Responses event union, ...)."""
+    return stream._cast_to
 
 
 def stream_secret(stream: Stream[Any] | AsyncStream[Any]) -> str | None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, TypeAlias
 
+import httpx2
 from openai.types.chat import ChatCompletionChunk
 
 # Message fields that are worth sending back; the rest of a response message is OpenAI-only
@@ -255,6 +256,39 @@ def _chunk_events(acc: _Accumulator, raw: Any) -> Iterator[StreamEvent]:  # noqa
         yield UsageEvent(usage)
 
 
+_CHUNK_ERRORS: Final = (AttributeError, TypeError, KeyError)
+"""What reading a wrongly shaped chunk raises (``choices: null``, ``delta: null``, ``data: []``...)."""
+
+
+def _malformed_chunk(stream: Any, raw: Any, exc: Exception) -> Exception:
+    """The error for a chunk the adapter cannot read: a MalformedResponseError when the stream has an
+    HTTP response (a plain openai stream; DeepSeek's own streams refuse such chunks before this),
+    a ValueError for chunks that did not come over HTTP (recorded dicts)."""
+    from ._errors import MalformedResponseError
+    from ._shapes import chat_chunk
+
+    data = raw if isinstance(raw, Mapping | list) or raw is None else _dump(raw)
+    found = chat_chunk(data) or f"{type(exc).__name__}: {exc}"
+    response = getattr(stream, "response", None)
+    if isinstance(response, httpx2.Response):
+        return MalformedResponseError(response, None, detail=f"a stream chunk has the wrong shape: {found}")
+    return ValueError(
+        f"iter_events() got a chunk it cannot read ({found}). Why: a chat stream chunk is an object "
+        "with a list of choices, each with a delta object. Fix: pass the stream returned by "
+        "client.chat.completions.create(..., stream=True), or chunks of that shape."
+    )
+
+
+def _dump(raw: Any) -> Any:
+    dump = getattr(raw, "model_dump", None)
+    if not callable(dump):
+        return raw
+    try:
+        return dump(warnings=False)
+    except Exception:  # a half-built model may not even dump
+        return raw
+
+
 class _EventsBase:
     __slots__ = ("_acc", "_final", "_stream")
 
@@ -310,8 +344,12 @@ class StreamEvents(_EventsBase):
 
     def _events(self) -> Generator[StreamEvent, None, None]:
         acc = self._acc
-        for raw in self._stream:
-            yield from _chunk_events(acc, raw)
+        stream = self._stream
+        for raw in stream:
+            try:
+                yield from _chunk_events(acc, raw)
+            except _CHUNK_ERRORS as exc:
+                raise _malformed_chunk(stream, raw, exc) from exc
         self._final = final = acc.message()
         yield final
 
@@ -350,9 +388,13 @@ class AsyncStreamEvents(_EventsBase):
 
     async def _events(self) -> AsyncGenerator[StreamEvent, None]:
         acc = self._acc
-        async for raw in self._stream:
-            for event in _chunk_events(acc, raw):
-                yield event
+        stream = self._stream
+        async for raw in stream:
+            try:
+                for event in _chunk_events(acc, raw):
+                    yield event
+            except _CHUNK_ERRORS as exc:
+                raise _malformed_chunk(stream, raw, exc) from exc
         self._final = final = acc.message()
         yield final
 

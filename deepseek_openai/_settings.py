@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ._catalogue import Effort
 from ._errors import ConfigurationError
+from ._redact import mask_url
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
@@ -193,16 +194,21 @@ def _describe(exc: ValidationError, values: dict[str, Any]) -> str:
             continue
         if field in values or field.lower() in values:
             raw = values.get(field, values.get(field.lower()))
-            origin = f"argument {field}" + ("" if field == "api_key" else f"={raw!r}")
+            origin = f"argument {field}" + ("" if field == "api_key" else f"={_shown(raw)!r}")
         else:
             name = _env_source(field)
             raw = os.environ.get(name)
-            origin = f"environment variable {name}" + ("" if field == "api_key" else f"={raw!r}")
+            origin = f"environment variable {name}" + ("" if field == "api_key" else f"={_shown(raw)!r}")
         description = (
             DeepSeekSettings.model_fields[field].description if field in DeepSeekSettings.model_fields else ""
         )
         lines.append(f"{origin}: {error['msg']}. Expected: {description}")
     return "Invalid DeepSeek settings: " + "; ".join(lines)
+
+
+def _shown(raw: object) -> object:
+    """A setting's value as an error message may show it: URL credentials masked."""
+    return mask_url(raw) if isinstance(raw, str) else raw
 
 
 def _env_source(field: str) -> str:

@@ -2,9 +2,11 @@
 
 The base classes already skip ``: keep-alive`` comments. The policy installed here adds what they
 miss: a stream that ends without ``data: [DONE]`` is an error (DeepSeek's rule), blank ``data:``
-lines are keep-alive noise rather than a ``JSONDecodeError``, and errors raised while iterating
-(SSE ``error`` events, dropped connections, timeouts, malformed chunks) become DeepSeek
-exceptions that are still the openai ones. Chunks are yielded one at a time, never buffered.
+lines are keep-alive noise rather than a ``JSONDecodeError``, an ``event: error`` in a chat or FIM
+stream is an error whatever its data holds (openai only looks for an ``error`` key and otherwise
+hands the event on as a chunk), and errors raised while iterating (SSE error events, dropped
+connections, timeouts, malformed or wrongly shaped chunks) become DeepSeek exceptions that are
+still the openai ones. Chunks are yielded one at a time, never buffered.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from ._errors import (
     IncompleteStreamError,
     MalformedResponseError,
 )
-from ._openai_compat import AsyncDeepSeekStream, DeepSeekStream, ServerSentEvent, stream_secret
+from ._openai_compat import (
+    AsyncDeepSeekStream,
+    DeepSeekStream,
+    ServerSentEvent,
+    stream_cast_to,
+    stream_secret,
+)
+from ._redact import redact
+from ._shapes import is_chat_style
 
 _DECODE_ERRORS = (json.JSONDecodeError, UnicodeDecodeError, ValueError, TypeError, KeyError)
 
@@ -35,6 +45,8 @@ class _DeepSeekPolicy:
 
     def keep(self, stream: Any, sse: ServerSentEvent) -> bool:
         data = sse.data
+        if sse.event == "error" and is_chat_style(stream_cast_to(stream)):
+            raise _error_event(stream, data)
         if not data or data.isspace():
             return False
         if data.startswith("[DONE]"):
@@ -73,6 +85,30 @@ class _DeepSeekPolicy:
         else:
             detail = "the connection closed early"
         raise IncompleteStreamError(request=stream.response.request, detail=detail)
+
+
+def _error_event(stream: Any, data: str) -> DeepSeekStreamError:
+    """The error an ``event: error`` stands for, whatever shape its data has (JSON or not)."""
+    try:
+        body: Any = json.loads(data) if data.strip() else None
+    except ValueError:
+        body = data[:500]
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        body = error
+    message = body.get("message") if isinstance(body, dict) else error if isinstance(error, str) else body
+    if not isinstance(message, str) or not message.strip():
+        message = "the server sent an error event" + (
+            f": {data[:200]}" if data.strip() else " without details"
+        )
+    secret = stream_secret(stream)
+    return DeepSeekStreamError(
+        message,
+        stream.response.request,
+        body=redact(body, secret),
+        secret=secret,
+        trace_id=stream.response.headers.get(TRACE_HEADER),
+    )
 
 
 DeepSeekStream.policy = AsyncDeepSeekStream.policy = _DeepSeekPolicy()
