@@ -499,9 +499,18 @@ class DeepSeekStream(Stream[_T]):
 
 
 class AsyncDeepSeekStream(AsyncStream[_T]):
-    """The async twin of :class:`DeepSeekStream`."""
+    """The async twin of :class:`DeepSeekStream`.
+
+    It is its own iterator (``__aiter__`` returns it; ``__anext__`` is a plain coroutine) instead of
+    wrapping openai's ``__stream__`` in one more async generator. A stream abandoned mid-way
+    (``break`` out of ``async for``, then dropped) leaves its generators to the event loop's
+    finalizer, which closes each in its own task; a wrapper that closed the inner generator itself
+    raced that finalizer ("aclose(): asynchronous generator is already running", logged as "Task
+    exception was never retrieved" for every abandoned stream).
+    """
 
     policy: ClassVar[StreamPolicy] = _Plain()
+    _ds_finished: bool = False
 
     @override
     async def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
@@ -511,18 +520,22 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
                 yield sse
 
     @override
-    async def __stream__(self) -> AsyncIterator[_T]:
-        inner = super().__stream__()
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self
+
+    @override
+    async def __anext__(self) -> _T:
+        if self._ds_finished:
+            raise StopAsyncIteration
         try:
-            async for item in inner:
-                yield item
+            return await self._iterator.__anext__()
+        except StopAsyncIteration:
+            self._ds_finished = True
+            self.policy.end(self)
+            raise
         except Exception as exc:
+            self._ds_finished = True
             translated = self.policy.error(self, exc)
             if translated is None:
                 raise
             raise translated  # noqa: B904 (the policy decides what is chained)
-        finally:
-            # Unlike `yield from`, `async for` does not close the inner generator when ours is
-            # closed early; close it so the response is released now, not at garbage collection.
-            await cast(Any, inner).aclose()
-        self.policy.end(self)
