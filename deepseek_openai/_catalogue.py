@@ -76,6 +76,13 @@ STRICT_TOOLS_OBSERVED: Final = Source(
     "https://github.com/langchain-ai/langchain/pull/40249",
     dt.date(2026, 9, 6),
 )
+TOOL_ORDER_OBSERVED: Final = Source(
+    "Observed: DeepSeek's 400s 'Messages with role 'tool' must be a response to a preceding message with "
+    "'tool_calls'' and 'An assistant message with 'tool_calls' must be followed by tool messages' "
+    "(reported against deepseek-v4-flash, Newelle #425)",
+    "https://github.com/qwersyk/Newelle/issues/425",
+    dt.date(2026, 8, 28),
+)
 RESPONSES_PAGE: Final = Source(
     "DeepSeek API docs: Responses API",
     "https://api-docs.deepseek.com/guides/responses",

@@ -29,7 +29,7 @@ import openai
 from httpx2 import Timeout
 from typing_extensions import override
 
-from ._catalogue import Effort
+from ._catalogue import CHAT_API_PAGE, Effort
 from ._endpoints import Located, beta_only_error, foreign_url_error, guard_namespaces, locate, unserved_error
 from ._errors import (
     ConfigurationError,
@@ -63,10 +63,12 @@ from ._settings import (
     GuardMode,
     HistoryPolicy,
     RetiredModelPolicy,
+    check_max_retries,
+    check_timeout,
     derive_beta_url,
     settings_from_env,
 )
-from ._shapes import is_chunk
+from ._shapes import is_chunk, unsendable
 from ._shapes import problem as shape_problem
 from ._streaming import deepseek_stream_cls
 from ._version import __version__
@@ -153,12 +155,22 @@ def _resolve_key(
             "For tests without a key, use deepseek_openai.testing.DeepSeekEmulator."
         )
     stripped = key.strip()
+    if stripped[0] in _QUOTES or stripped[-1] in _QUOTES:
+        raise ConfigurationError(
+            "The DeepSeek API key starts or ends with a quote character, so the quotes would be sent as "
+            "part of the key and DeepSeek would answer 401. Fix: remove the quotes (a shell export or a "
+            ".env line needs none: DEEPSEEK_API_KEY=sk-...)."
+        )
     if any(ch.isspace() for ch in stripped) or not stripped.isascii():
         raise ConfigurationError(
             "The DeepSeek API key contains spaces or non-ASCII characters, so it cannot be sent in a "
             "header. Fix: copy the key again (check DEEPSEEK_API_KEY for stray quotes or line breaks)."
         )
     return stripped
+
+
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
+"""Quote characters a copied key picks up (straight, back and typographic quotes)."""
 
 
 def _resolve_urls(
@@ -246,6 +258,15 @@ class _State:
 
 _LOCATED = 256
 
+_UNSENDABLE_FIXES = {
+    "bytes": "decode text first (data.decode()); send an image as a base64 data: URL in an image_url part",
+    "number": "pass a finite number (check for NaN and infinity before the call)",
+    "key": "use str keys",
+    "type": "convert the value to str, int, float, bool, None, a list or a dict first (a set: a list)",
+    "depth": "flatten the structure",
+}
+"""The fix for an unsendable value, by its kind (see :func:`._shapes.unsendable`)."""
+
 
 # --------------------------------------------------------------------------------------------
 # The client
@@ -294,8 +315,13 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         settings = _settings_for(settings, policy)
         key = _resolve_key(api_key, settings)
         url, beta, urls = _resolve_urls(base_url, settings, beta, _deepseek_urls)
-        if isinstance(timeout, NotGiven) and settings.timeout is not None:
-            timeout = settings.timeout
+        if isinstance(timeout, NotGiven):
+            if settings.timeout is not None:
+                timeout = settings.timeout
+        else:
+            check_timeout(timeout)
+        if not isinstance(max_retries, NotGiven):
+            check_max_retries(max_retries)
         self._deepseek = _State(settings, beta, urls)
         cast(Any, super()).__init__(
             api_key=key,
@@ -429,6 +455,22 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         except Exception:  # the body may be unreadable too
             text = None
         return MalformedResponseError(response, text, detail=f"{type(exc).__name__}: {exc}")
+
+    @override
+    def _ds_unsendable(self, options: FinalRequestOptions, exc: Exception) -> Exception | None:
+        found = unsendable(options.json_data) or unsendable(options.extra_json)
+        if found is None:
+            if not isinstance(exc, RecursionError):
+                return None
+            found = ("the body", "nested too deeply to encode", "depth")
+        where, what, kind = found
+        return DeepSeekRequestError(
+            f"the request cannot be sent: {where} is {what}",
+            why="a request body travels as JSON, which has no such value (openai's JSON encoder refused it)",
+            fix=_UNSENDABLE_FIXES[kind],
+            source=CHAT_API_PAGE,
+            param=where.split(".", 1)[0].split("[", 1)[0],
+        )
 
     @override
     def _ds_check_data(self, data: object, cast_to: Any, response: httpx2.Response) -> None:

@@ -105,6 +105,7 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai.OpenAI", "_make_status_error", ("err_msg", "body", "response")),
     ("openai.OpenAI", "_should_retry", ("response",)),
     ("openai.OpenAI", "_process_response_data", ("data", "cast_to", "response")),
+    ("openai.OpenAI", "_build_request", ("options", "retries_taken")),
     (
         "openai.OpenAI",
         "copy",
@@ -246,6 +247,21 @@ class ClientSeams(BaseClient[_HttpxT, Any]):
 
     def _ds_malformed(self, response: httpx2.Response, exc: Exception) -> Exception:
         return exc
+
+    def _ds_unsendable(self, options: FinalRequestOptions, exc: Exception) -> Exception | None:
+        """Called when openai could not build the request (the body would not encode as JSON, say):
+        the exception to raise instead, or ``None`` to let ``exc`` through."""
+        return None
+
+    @override
+    def _build_request(self, options: FinalRequestOptions, *, retries_taken: int = 0) -> httpx2.Request:
+        try:
+            return super()._build_request(options, retries_taken=retries_taken)
+        except (TypeError, ValueError, RecursionError) as exc:
+            replaced = self._ds_unsendable(options, exc)
+            if replaced is None:
+                raise
+            raise replaced from exc
 
     def _ds_check_data(self, data: object, cast_to: Any, response: httpx2.Response) -> None:
         """Called with every decoded JSON body and stream chunk before openai builds its model;

@@ -216,7 +216,10 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
                         _act(rule, action, finding, body, prepared)
 
 
-_SUFFIX: Final = {Action.DROP: " (warn mode: {} was dropped)", Action.WARN: " (warn mode: sent unchanged)"}
+_SUFFIX: Final = {
+    Action.DROP: " ({mode} mode: {param} was dropped)",
+    Action.WARN: " ({mode} mode: sent unchanged)",
+}
 
 
 def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], prepared: Prepared) -> None:
@@ -229,5 +232,5 @@ def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], pre
         return
     if action is Action.DROP:
         rule.apply_repair(body, finding, prepared)
-    suffix = _SUFFIX[action].format(finding.param or rule.param)
+    suffix = _SUFFIX[action].format(mode=prepared.policy.guard_mode, param=finding.param or rule.param)
     prepared.notices.append(Notice(DeepSeekCompatibilityWarning, f"{rule.error(finding)}{suffix}"))

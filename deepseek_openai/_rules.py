@@ -30,8 +30,11 @@ from ._catalogue import (
     BETA_PAGE,
     CHAT_API_PAGE,
     EFFORTS,
+    FILES_PAGE,
     NEWS_RETIREMENT,
     REASONING_PAGE,
+    STRICT_TOOLS_OBSERVED,
+    TOOL_ORDER_OBSERVED,
     Feature,
     Limits,
     ModelInfo,
@@ -157,6 +160,9 @@ TRANSLATED: Final = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.TRANSLATE)
 """A faithful translation, made in every mode."""
 UNTRANSLATABLE: Final = Modes(Action.REFUSE, Action.DROP, Action.TRANSLATE)
 """An OpenAI value with no DeepSeek meaning: strict refuses; warn drops it and says so; off drops it."""
+SETTLED_BY_SERVER: Final = Modes(Action.WARN, Action.WARN, Action.SEND)
+"""Native DeepSeek parameters that pull against each other: the server accepts the request and settles
+it its own way, so nothing is refused, but strict and warn say which wish may go unmet."""
 
 
 class Finding:
@@ -253,6 +259,8 @@ class Prepared:
     notices: list[Notice] = field(default_factory=list)
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
+    messages_copied: bool = False
+    """Whether ``body["messages"]`` is already this pipeline's own list (repairs copy it once)."""
 
     @property
     def info(self) -> ModelInfo | None:
@@ -498,11 +506,12 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         CHAT_FIM,
         _check_thinking_invalid,
         what="thinking=$value is not a DeepSeek thinking setting",
-        why=f"the API takes thinking={_THINKING_LIST}",
+        why=f"the API takes thinking={_THINKING_LIST} and answers 400 to anything else",
         fix="use thinking=True/False on the client (get_client(thinking=False) or "
         'client.with_options(thinking=False)), or extra_body={"thinking": {"type": "disabled"}}',
-        source=REASONING_PAGE,
-        action=ALWAYS_REFUSED,
+        # deepseek-api.md section 5 (thinking). guard_mode="off" promises to send it unchanged.
+        source=CHAT_API_PAGE,
+        action=REJECTED,
         keys=_keys("thinking"),
         phase=Phase.TRANSLATE,
     ),
@@ -524,10 +533,12 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         CHAT_FIM,
         _check_effort_invalid,
         what="reasoning_effort=$value is not a DeepSeek effort",
-        why="the API accepts none, low, high (default) and max (minimal, medium, xhigh and ultra are mapped)",
+        why="the API accepts none, low, high (default) and max (minimal, medium, xhigh and ultra are mapped) "
+        "and rejects anything else",
         fix="use effort='low', 'high' or 'max', or thinking=False to turn thinking off",
-        source=REASONING_PAGE,
-        action=ALWAYS_REFUSED,
+        # deepseek-api.md section 5 (reasoning_effort). guard_mode="off" promises to send it unchanged.
+        source=CHAT_API_PAGE,
+        action=REJECTED,
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
     ),
@@ -538,7 +549,8 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         what="reasoning_effort is an alias",
         why=f"the API runs every effort at one of {_EFFORT_LIST}",
         fix="pass the effort it maps to",
-        source=REASONING_PAGE,
+        # deepseek-api.md section 5: the aliases are accepted and mapped; sending the target is the same.
+        source=CHAT_API_PAGE,
         action=TRANSLATED,
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
@@ -549,10 +561,12 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         CHAT,
         _check_thinking_contradiction,
         what="thinking=$thinking contradicts reasoning_effort=$effort",
-        why="reasoning_effort 'none' turns thinking off and any other effort needs thinking on",
+        why="reasoning_effort 'none' turns thinking off and any other effort needs thinking on; the API "
+        "accepts both and settles it (the documents do not say which wins), so one of them goes unmet",
         fix="set only one of them, e.g. thinking=False, or effort='high' with thinking on",
-        source=REASONING_PAGE,
-        action=REJECTED,
+        # deepseek-api.md section 5 lists both parameters and no error for the pair: not a refusal.
+        source=CHAT_API_PAGE,
+        action=SETTLED_BY_SERVER,
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
     ),
@@ -582,6 +596,7 @@ def _check_history(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 def _repair_history(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
     body["messages"] = finding.at
+    p.messages_copied = True  # backfill made a new list
 
 
 HISTORY: Final[tuple[Rule, ...]] = (
@@ -631,12 +646,61 @@ def _check_message_types(body: dict[str, Any], p: Prepared) -> Iterator[Finding]
             yield Finding("messages", i=i, type=type(message).__name__)
 
 
+_MODEL_DUMP_HINT: Final = (
+    "; a pydantic model passed as a message is sent with only the fields set explicitly (openai dumps "
+    "it with exclude_unset=True), so defaults such as role and content are lost: pass model.model_dump()"
+)
+
+
 def _check_role(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
     role = message.get("role")
     if _str_in(role, ROLES):
         return None
+    if role is None:
+        hint = "give every message a role" + _MODEL_DUMP_HINT
+        return Finding("messages", i=i, problem="has no role", hint=hint)
     hint = "use role 'system' for instructions" if role == "developer" else "use one of those roles"
-    return Finding("messages", i=i, role=_short(role), hint=hint)
+    return Finding("messages", i=i, problem=f"has role {_short(role)}", hint=hint)
+
+
+def _check_content_missing(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
+    if message.get("content") is None:
+        return Finding("messages", i=i, role=_short(message.get("role")))
+    return None
+
+
+def _text_parts(content: object) -> list[str] | None:
+    """The texts of a list of text parts, or ``None`` if it is not exactly that."""
+    if not _is_list(content):
+        return None
+    texts: list[str] = []
+    for part in content:
+        if not _is_mapping(part) or part.get("type") != "text":
+            return None
+        text = part.get("text")
+        if type(text) is not str:
+            return None
+        texts.append(text)
+    return texts
+
+
+def _check_content_list(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
+    content = message.get("content")
+    if type(content) is str or content is None:
+        return None
+    texts = _text_parts(content)
+    if texts is None:
+        return None  # other parts: the part rows say what is wrong with them
+    return Finding("messages", at=(i, "".join(texts)), i=i, role=_short(message.get("role")))
+
+
+def _repair_content_list(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    i, text = finding.at
+    messages = body["messages"]
+    if not p.messages_copied:
+        messages = body["messages"] = list(messages)
+        p.messages_copied = True
+    messages[i] = {**messages[i], "content": text}
 
 
 def _check_tool_call_id(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
@@ -669,16 +733,6 @@ def _check_prefix_model(message: Mapping[str, Any], i: int, p: Prepared) -> Find
     return None
 
 
-def _check_assistant_empty(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
-    if (
-        message.get("role") == "assistant"
-        and message.get("content") is None
-        and not message.get("tool_calls")
-    ):
-        return Finding("messages", i=i)
-    return None
-
-
 def _part_kind(part: Any) -> object:
     return part.get("type") if _is_mapping(part) else None
 
@@ -690,11 +744,23 @@ def _check_part_role(part: Any, i: int, role: object, p: Prepared) -> Finding | 
     return None
 
 
+def _check_part_shape(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
+    if not _is_mapping(part):
+        problem = f"a {type(part).__name__} in its content list"
+        return Finding("messages", i=i, role=_short(role), problem=problem)
+    if part.get("type") == "text" and type(part.get("text")) is not str:
+        return Finding("messages", i=i, role=_short(role), problem="a text part whose text is not a string")
+    return None
+
+
 def _check_part_type(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
-    kind = _part_kind(part)
+    if not _is_mapping(part):
+        return None  # messages.part_shape
+    kind = part.get("type")
     if _str_in(kind, _PARTS):
         return None
-    return Finding("messages", i=i, role=_short(role), kind=_short(kind))
+    shown = "a content part without a type" if kind is None else f"a {_short(kind)} content part"
+    return Finding("messages", i=i, role=_short(role), part=shown)
 
 
 def _check_part_vision(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
@@ -779,13 +845,42 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "messages.role",
         CHAT,
         _check_role,
-        what="messages[$i] has role $role",
+        what="messages[$i] $problem",
         why="DeepSeek accepts the roles system, user, assistant and tool ('developer' is OpenAI's)",
         fix="$hint",
         source=CHAT_API_PAGE,
         action=REJECTED,
         roles=frozenset(),
         scope=Scope.MESSAGE,
+    ),
+    Rule(
+        "messages.content_missing",
+        CHAT,
+        _check_content_missing,
+        what="messages[$i] ($role) has no content",
+        why="system, user and tool messages must carry content (deepseek-api.md section 5: system "
+        "(content), user (content), tool (tool_call_id, content))",
+        fix="give the message its content" + _MODEL_DUMP_HINT,
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        roles=_keys("system", "user", "tool"),
+        scope=Scope.MESSAGE,
+    ),
+    Rule(
+        "messages.content_list",
+        CHAT,
+        _check_content_list,
+        what="messages[$i] ($role) has its content as a list of text parts",
+        why="DeepSeek takes content parts in user messages only; system, assistant and tool content is a "
+        "string, so the texts are joined (as LiteLLM does for DeepSeek)",
+        fix="pass the content as one string",
+        # deepseek-api.md section 5: user content "string or parts"; system, assistant (str or null) and
+        # tool content are strings. Joining the texts with nothing between them says the same thing.
+        source=CHAT_API_PAGE,
+        action=TRANSLATED,
+        roles=_keys("system", "assistant", "tool"),
+        scope=Scope.MESSAGE,
+        repair=_repair_content_list,
     ),
     Rule(
         "messages.tool_call_id",
@@ -839,25 +934,26 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         unsupported=True,
     ),
     Rule(
-        "messages.assistant_empty",
-        CHAT,
-        _check_assistant_empty,
-        what="messages[$i] is an assistant message with neither content nor tool_calls",
-        why="DeepSeek answers 400 for an assistant turn that carries nothing",
-        fix='drop the empty turn, or give it content ("" is fine) or its tool_calls '
-        "(deepseek_openai.to_message builds the turn from a response)",
-        source=CHAT_API_PAGE,
-        action=REJECTED,
-        roles=_keys("assistant"),
-        scope=Scope.MESSAGE,
-    ),
-    Rule(
         "messages.part_role",
         CHAT,
         _check_part_role,
         what="messages[$i] ($role) has a $kind content part",
-        why="DeepSeek accepts image_url and file parts only in user messages",
+        why="DeepSeek accepts image_url and file parts only in user messages (an image in a system, "
+        "assistant or tool message is answered with 400)",
         fix="move the image into a user message",
+        source=FILES_PAGE,
+        action=REJECTED,
+        scope=Scope.PART,
+    ),
+    Rule(
+        "messages.part_shape",
+        CHAT,
+        _check_part_shape,
+        what="messages[$i] ($role) has $problem",
+        why="list content is a list of parts, each an object such as {'type': 'text', 'text': '...'} "
+        "(openai turns bytes content into a list of numbers)",
+        fix="pass text as one string, or wrap each piece: {'type': 'text', 'text': ...} (decode bytes "
+        "first; send images as image_url parts)",
         source=CHAT_API_PAGE,
         action=REJECTED,
         scope=Scope.PART,
@@ -866,7 +962,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "messages.part_type",
         CHAT,
         _check_part_type,
-        what="messages[$i] ($role) has a $kind content part",
+        what="messages[$i] ($role) has $part",
         why="DeepSeek accepts text, image_url and file content parts; it has no audio input",
         fix="send text (transcribe audio first), or images as image_url parts",
         source=CHAT_API_PAGE,
@@ -881,7 +977,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         what="messages[$i] has an image part for model $model",
         why="$model has no vision input (the API answers 400); deepseek-flash does",
         fix="use model='deepseek-flash' for image input, or describe the image in text",
-        source=CHAT_API_PAGE,
+        source=FILES_PAGE,
         action=REJECTED,
         scope=Scope.PART,
         unsupported=True,
@@ -895,7 +991,8 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "tool_call_id, right after the assistant turn that made it",
         fix="append one {'role': 'tool', 'tool_call_id': <id>, 'content': <result>} per tool call, "
         "directly after that assistant message",
-        source=CHAT_API_PAGE,
+        # Not in the documents; the API's own 400 wordings, reported against the current models.
+        source=TOOL_ORDER_OBSERVED,
         action=REJECTED,
         keys=_keys("messages"),
     ),
@@ -1224,18 +1321,19 @@ PARAMETERS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "temperature",
-        CHAT,
+        CHAT_FIM,
         _check_temperature,
         what="temperature=$value",
         why="DeepSeek accepts temperature from 0 to $limit (and ignores it while thinking)",
         fix="use a value from 0 to $limit",
+        # deepseek-api.md section 5; FIM (section 8) takes the same parameter, with no other range given.
         source=CHAT_API_PAGE,
         action=REJECTED,
         keys=_keys("temperature"),
     ),
     Rule(
         "top_p",
-        CHAT,
+        CHAT_FIM,
         _check_top_p,
         what="top_p=$value",
         why="DeepSeek accepts top_p in (0, 1]",
@@ -1336,7 +1434,16 @@ def _check_strict_beta(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
         return None
     for i, fn in _functions(body):
         if fn.get("strict"):
-            yield Finding("tools", i=i, name=_short(fn.get("name")))
+            yield Finding("tools", at=i, i=i, name=_short(fn.get("name")))
+
+
+def _repair_strict_beta(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    """Drop ``strict`` from one function (copying the list and the tool): the standard URL ignores it."""
+    tools = list(body["tools"])
+    tool = dict(tools[finding.at])
+    tool["function"] = {k: v for k, v in tool["function"].items() if k != "strict"}
+    tools[finding.at] = tool
+    body["tools"] = tools
 
 
 def _feature_finding(p: Prepared, feature: Feature, param: str) -> Finding:
@@ -1443,11 +1550,14 @@ TOOLS: Final[tuple[Rule, ...]] = (
         CHAT,
         _check_strict_beta,
         what="tools[$i] ($name) has strict=True, but this client uses the standard base URL",
-        why=Template(_BETA_WHY).substitute(feature="strict function tools"),
+        why="strict schemas are enforced only on the beta base URL (https://api.deepseek.com/beta); the "
+        "standard URL accepts strict=True and silently ignores it, so arguments are not held to the schema",
         fix=_BETA_FIX,
-        source=BETA_PAGE,
-        action=REJECTED,
+        # deepseek-api.md section 11: accepted and ignored, not rejected. Dropping it changes nothing.
+        source=STRICT_TOOLS_OBSERVED,
+        action=IGNORED,
         keys=_keys("tools"),
+        repair=_repair_strict_beta,
     ),
     Rule(
         "tools.strict_model",

@@ -27,6 +27,12 @@ RetiredModelPolicy = Literal["translate", "error"]
 
 _ENV_PREFIX = "DEEPSEEK_"
 
+MAX_TIMEOUT = 86_400.0
+"""A day: a longer timeout is a hang, not a timeout (``inf`` and ``nan`` are refused too)."""
+MAX_RETRIES = 100
+"""Past this a retry loop never ends in practice (openai backs off up to 8 s a try; at about a
+thousand tries its backoff arithmetic overflows)."""
+
 
 class DeepSeekSettings(BaseSettings):
     """Everything the client needs; each field can come from ``DEEPSEEK_<NAME>``."""
@@ -55,9 +61,18 @@ class DeepSeekSettings(BaseSettings):
         "<base_url>/beta, so a proxy or the emulator gets its own beta path.",
     )
     timeout: float | None = Field(
-        default=None, gt=0, description="Request timeout in seconds (None: openai's default, 600 s)."
+        default=None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        allow_inf_nan=False,
+        description=f"Request timeout in seconds, at most {MAX_TIMEOUT:g} (None: openai's default, 600 s).",
     )
-    max_retries: int = Field(default=2, ge=0, description="Retries for 429, 5xx and connection errors.")
+    max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=MAX_RETRIES,
+        description=f"Retries for 429, 5xx and connection errors (0 to {MAX_RETRIES}).",
+    )
     model: str = Field(default="deepseek-flash", min_length=1, description="Default model for helpers.")
     allow_insecure_http: bool = Field(
         default=False,
@@ -165,6 +180,33 @@ def settings_from_env(**values: Any) -> DeepSeekSettings:
             _CACHE.clear()
         hit = _CACHE[key] = DeepSeekSettings(**values)
     return hit
+
+
+def check_timeout(timeout: object) -> None:
+    """Refuse a timeout argument that is not a finite number of seconds in (0, MAX_TIMEOUT] (or None,
+    or an ``httpx2.Timeout`` whose parts are)."""
+    parts = (
+        [getattr(timeout, name) for name in ("connect", "read", "write", "pool")]
+        if hasattr(timeout, "connect") and hasattr(timeout, "read")
+        else [timeout]
+    )
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, bool) or not isinstance(part, int | float) or not 0 < part <= MAX_TIMEOUT:
+            raise ConfigurationError(
+                f"timeout={timeout!r} is not a timeout. Why: it must be a number of seconds above 0 and at "
+                f"most {MAX_TIMEOUT:g} (a day), or None for openai's default. Fix: pass e.g. timeout=600."
+            )
+
+
+def check_max_retries(max_retries: object) -> None:
+    """Refuse a ``max_retries`` argument that is not an int from 0 to MAX_RETRIES."""
+    if type(max_retries) is not int or not 0 <= max_retries <= MAX_RETRIES:
+        raise ConfigurationError(
+            f"max_retries={max_retries!r} is not a retry count. Why: it must be an int from 0 to "
+            f"{MAX_RETRIES} (openai's default is 2). Fix: pass e.g. max_retries=5."
+        )
 
 
 def derive_beta_url(base_url: str) -> str:

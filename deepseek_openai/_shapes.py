@@ -1,4 +1,5 @@
-"""What a successful answer must look like before openai builds a model from it, per endpoint.
+"""The shapes on the wire: what a successful answer must look like before openai builds a model from
+it (per endpoint), and what a request body must be to be sent at all.
 
 openai builds response models without validating them: a 200 whose JSON is ``null`` comes back from
 ``create()`` as ``None``, a list as a list, ``{"choices": null}`` as a half-built object, and the
@@ -11,10 +12,17 @@ section 8 for FIM, section 3 for ``/models``), so a body is judged by its own en
 Responses stream event is never judged as a chat chunk. A model type without a row of its own only
 has to be a JSON object. The checks look at containers and the text fields helpers read (never at
 values the API may extend), and cost a few dict lookups per chunk.
+
+Requests: a body holding bytes, ``NaN``, a set or an arbitrary object cannot be encoded as JSON, and
+openai's encoder fails with a bare ``TypeError`` / ``ValueError``. :func:`unsendable` finds the first
+such value and says where; the client calls it only once encoding has failed, so a good body costs
+nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -205,3 +213,46 @@ def is_chat_style(cast_to: Any) -> bool:
 def is_chunk(cast_to: Any) -> bool:
     """Whether ``cast_to`` is only ever built from stream chunks (for the error's wording)."""
     return isinstance(cast_to, type) and issubclass(cast_to, ChatCompletionChunk)
+
+
+# --------------------------------------------------------------------------------------------
+# Requests
+
+
+_SENDABLE: Final = (str, int, bool, type(None), dt.date, dt.datetime, pydantic.BaseModel)
+"""Values openai's JSON encoder takes as they are (dates as ISO strings, models dumped)."""
+
+
+Unsendable = tuple[str, str, str]
+"""``(where, what, kind)``: ``messages[0].content[1]``, ``bytes (JSON has no bytes)``, ``bytes``."""
+
+
+def unsendable(body: Any) -> Unsendable | None:
+    """Where and what the first value in ``body`` that JSON cannot carry is, or ``None``.
+
+    Walks the body without recursion (a deeply nested body must not overflow the stack here).
+    ``kind`` is one of ``bytes``, ``number``, ``key``, ``type``.
+    """
+    stack: list[tuple[str, Any]] = [("", body)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return where or "the body", f"the float {value!r} (JSON has no NaN or Infinity)", "number"
+            continue
+        if isinstance(value, _SENDABLE):
+            continue
+        if isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if not isinstance(key, str | int | float | bool | type(None)):
+                    return where or "the body", f"a dict with a {type(key).__name__} key", "key"
+                stack.append((f"{where}.{key}" if where else str(key), item))
+            continue
+        if isinstance(value, list | tuple):
+            for i in range(len(value) - 1, -1, -1):
+                stack.append((f"{where}[{i}]", value[i]))
+            continue
+        if isinstance(value, bytes | bytearray):
+            return where or "the body", "bytes (JSON has no bytes)", "bytes"
+        return where or "the body", f"a value of type {type(value).__name__}", "type"
+    return None

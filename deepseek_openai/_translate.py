@@ -92,6 +92,9 @@ def settle_thinking(
     (an unknown model with no setting): the server decides.
     """
     said = body_thinking(body)
+    if said is None and (body.get("thinking") is not None or body.get("reasoning_effort") is not None):
+        # Values the API does not know (guard_mode "warn" / "off" send them): left exactly as given.
+        return None
     if said is None:
         default = implied if implied is not None else default_thinking
         if default is False or (default_effort == "none" and implied is None):

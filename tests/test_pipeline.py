@@ -142,8 +142,6 @@ def test_bad_effort_and_thinking_are_explained() -> None:
         run(chat(thinking="yes"))
     assert info2.value.param == "thinking"
     assert "disabled" in info2.value.fix
-    with pytest.raises(DeepSeekRequestError, match="contradicts"):
-        run(chat(thinking={"type": "disabled"}, reasoning_effort="high"))
 
 
 def test_thinking_bool_convenience() -> None:
@@ -458,12 +456,14 @@ def test_untranslatable_openai_names_are_refused_only_in_strict_mode(
         assert {k: prepared.body[k] for k in _NAMES if k in prepared.body} == sent
 
 
-def test_thinking_effort_contradiction_is_left_to_the_server_outside_strict_mode() -> None:
+def test_thinking_effort_contradiction_is_left_to_the_server_with_a_warning() -> None:
+    """deepseek-api.md section 5 lists both parameters and no error for the pair: never refused."""
     body = chat(thinking={"type": "disabled"}, reasoning_effort="high")
-    with pytest.raises(DeepSeekRequestError, match="contradicts reasoning_effort"):
-        run(dict(body))
-    warned = run(dict(body), guard_mode="warn")
-    assert any("contradicts" in n.message for n in warned.notices)
+    for mode in ("strict", "warn"):
+        warned = run(dict(body), guard_mode=mode)
+        assert [n.message for n in warned.notices if "contradicts" in n.message], mode
+        assert warned.body["thinking"] == {"type": "disabled"}
+        assert warned.body["reasoning_effort"] == "high"
     off = run(dict(body), guard_mode="off")
     assert off.body["thinking"] == {"type": "disabled"}
     assert off.body["reasoning_effort"] == "high"

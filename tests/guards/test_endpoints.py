@@ -136,6 +136,8 @@ def test_beta_only_fim_on_the_standard_url_is_refused(recorder: Recorder) -> Non
     with pytest.raises(DeepSeekRequestError, match="beta"):
         client.completions.create(model="deepseek-flash", prompt="def f(")
     assert recorder.requests == []
+    fim = {"id": "c", "object": "text_completion", "created": 1, "model": "deepseek-flash"}
+    recorder.reply(200, json={**fim, "choices": [{"index": 0, "text": "x", "finish_reason": "stop"}]})
     client.beta_client.completions.create(model="deepseek-flash", prompt="def f(", max_tokens=8)
     assert str(recorder.last.url) == f"{BETA}/completions"
 

@@ -181,12 +181,6 @@ REQUEST_CASES: list[Case] = [
     ),
     Case("rule:thinking.invalid", chat(thinking="yes"), "thinking='yes'", "get_client(thinking=False)"),
     Case(
-        "rule:thinking.contradiction",
-        chat(thinking={"type": "disabled"}, reasoning_effort="high"),
-        "contradicts reasoning_effort='high'",
-        "set only one of them",
-    ),
-    Case(
         "rule:history.reasoning_content",
         chat(messages=[*USER, {"role": "assistant", "content": "x"}, *USER], tools=[tool()]),
         "assistant messages at index 1 have no reasoning_content",
@@ -223,10 +217,22 @@ REQUEST_CASES: list[Case] = [
         "move the prefix message to the end",
     ),
     Case(
-        "rule:messages.assistant_empty",
-        chat(messages=[*USER, {"role": "assistant"}, *USER]),
-        "neither content nor tool_calls",
-        "drop the empty turn",
+        "rule:messages.content_missing",
+        chat(messages=[{"role": "system"}, *USER]),
+        "messages[0] ('system') has no content",
+        "pass model.model_dump()",
+    ),
+    Case(
+        "rule:messages.role",
+        chat(messages=[{"content": "x"}]),
+        "messages[0] has no role",
+        "give every message a role",
+    ),
+    Case(
+        "rule:messages.part_shape",
+        chat(messages=[{"role": "user", "content": ["hello", "world"]}]),
+        "has a str in its content list",
+        "{'type': 'text', 'text': ...}",
     ),
     Case(
         "rule:messages.tool_order",
@@ -445,6 +451,27 @@ TRANSLATIONS: list[Translation] = [
         {"user_id": "abc", "safety_identifier": None},
     ),
     Translation("rule:thinking.bool", {"thinking": False}, {"thinking": {"type": "disabled"}}),
+    # deepseek-api.md section 5: both are DeepSeek's parameters and no error is documented for the
+    # pair, so the body goes as given (with a warning; see tests/test_pipeline.py).
+    Translation(
+        "rule:thinking.contradiction",
+        {"thinking": {"type": "disabled"}, "reasoning_effort": "high"},
+        {"thinking": {"type": "disabled"}, "reasoning_effort": "high"},
+    ),
+    # Section 5: only user content may be a list of parts; system, assistant and tool content is a string.
+    Translation(
+        "rule:messages.content_list",
+        {
+            "messages": [
+                {
+                    "role": "system",
+                    "content": [{"type": "text", "text": "Be "}, {"type": "text", "text": "brief."}],
+                },
+                *USER,
+            ]
+        },
+        {"messages": [{"role": "system", "content": "Be brief."}, *USER]},
+    ),
     Translation("rule:reasoning_effort.alias", {"reasoning_effort": "medium"}, {"reasoning_effort": "high"}),
     Translation(
         "rule:model.retired",

@@ -270,6 +270,6 @@ def test_credentials_in_a_beta_url_or_a_copy_are_refused(monkeypatch: pytest.Mon
 
 def test_repr_masks_credentials_set_on_the_client_later() -> None:
     client = get_client(KEY)
-    client.base_url = CREDENTIAL_URLS[0]  # type: ignore[assignment]
+    client.base_url = CREDENTIAL_URLS[0]
     assert SECRET not in repr(client)
     assert KEY not in repr(client)
