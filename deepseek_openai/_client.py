@@ -262,6 +262,8 @@ _UNSENDABLE_FIXES = {
     "bytes": "decode text first (data.decode()); send an image as a base64 data: URL in an image_url part",
     "number": "pass a finite number (check for NaN and infinity before the call)",
     "key": "use str keys",
+    "text": "repair the text (a lone surrogate usually comes from bytes decoded with "
+    "errors='surrogateescape'): text.encode('utf-8', 'replace').decode()",
     "type": "convert the value to str, int, float, bool, None, a list or a dict first (a set: a list)",
     "depth": "flatten the structure",
 }

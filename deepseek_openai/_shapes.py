@@ -231,28 +231,53 @@ def unsendable(body: Any) -> Unsendable | None:
     """Where and what the first value in ``body`` that JSON cannot carry is, or ``None``.
 
     Walks the body without recursion (a deeply nested body must not overflow the stack here).
-    ``kind`` is one of ``bytes``, ``number``, ``key``, ``type``.
+    ``kind`` is one of ``bytes``, ``number``, ``key``, ``text``, ``type``.
     """
     stack: list[tuple[str, Any]] = [("", body)]
     while stack:
         where, value = stack.pop()
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                return where or "the body", f"the float {value!r} (JSON has no NaN or Infinity)", "number"
-            continue
-        if isinstance(value, _SENDABLE):
-            continue
         if isinstance(value, dict):
             for key, item in reversed(value.items()):
-                if not isinstance(key, str | int | float | bool | type(None)):
-                    return where or "the body", f"a dict with a {type(key).__name__} key", "key"
+                found = _bad_key(key)
+                if found is not None:
+                    return (where or "the body", *found)
                 stack.append((f"{where}.{key}" if where else str(key), item))
-            continue
-        if isinstance(value, list | tuple):
-            for i in range(len(value) - 1, -1, -1):
-                stack.append((f"{where}[{i}]", value[i]))
-            continue
-        if isinstance(value, bytes | bytearray):
-            return where or "the body", "bytes (JSON has no bytes)", "bytes"
-        return where or "the body", f"a value of type {type(value).__name__}", "type"
+        elif isinstance(value, list | tuple):
+            stack.extend((f"{where}[{i}]", value[i]) for i in range(len(value) - 1, -1, -1))
+        else:
+            found = _bad_leaf(value)
+            if found is not None:
+                return (where or "the body", *found)
     return None
+
+
+def _bad_key(key: object) -> tuple[str, str] | None:
+    if not isinstance(key, str | int | float | bool | type(None)):
+        return f"a dict with a {type(key).__name__} key", "key"
+    if isinstance(key, str) and not key.isascii() and not _encodable(key):
+        return "a dict with a key holding a lone surrogate", "text"
+    return None
+
+
+def _bad_leaf(value: object) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        if not value.isascii() and not _encodable(value):
+            return "a string with a lone surrogate (not valid Unicode)", "text"
+        return None
+    if isinstance(value, float):
+        return (
+            None if math.isfinite(value) else (f"the float {value!r} (JSON has no NaN or Infinity)", "number")
+        )
+    if isinstance(value, _SENDABLE):
+        return None
+    if isinstance(value, bytes | bytearray):
+        return "bytes (JSON has no bytes)", "bytes"
+    return f"a value of type {type(value).__name__}", "type"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -3,11 +3,16 @@
 Endpoints are raw ASGI callables behind a Starlette :class:`~starlette.routing.Router`, because fault
 injection needs byte-level control (headers first and then a stall, a stream cut without ``[DONE]``,
 a dropped TCP connection) that ``Response`` objects do not give. Per request, in order: read the body
-(413 over the limit), record it, check the key (401), apply the next matching fault, then validate
-(400/422), check the balance (402) and the concurrency limit (429), and answer.
+(413 over the limit), decode it as DeepSeek's parser would (:mod:`._body`), record it, check the key
+(401), refuse a JSON body that is not JSON (400), apply the next matching fault, then validate
+(400/422), check the balance (402) and the concurrency limit (429), and answer. Those first steps are
+shared by every route, so hostile bodies (nested past serde's limit, lone surrogates, ``NaN``) get a
+400 on any route instead of a 500 that clients would retry.
 
 All mutable state lives in :class:`EmulatorState`, guarded by one lock, so the test thread can script
-and inspect while the server thread answers.
+and inspect while the server thread answers. Recordings are bounded: at most ``max_records``
+requests, and their bodies up to ``max_recorded_bytes`` in total (older bodies are let go first; the
+record stays, with ``omitted`` set), so a flood of large requests cannot grow the server without end.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import json
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,10 +34,12 @@ from starlette.routing import BaseRoute, Route, Router
 
 from deepseek_openai._redact import mask_header
 
+from ._body import NOT_JSON, decode, parse_error_message
 from ._errors import (
     MIB,
     ApiError,
     auth_failed,
+    bad_request,
     context_too_long,
     fim_not_found,
     insufficient_balance,
@@ -75,6 +82,12 @@ DEFAULT_API_KEY = "sk-emulator-0000000000000000deepseek"
 #: Every key's starting balance, in USD (``set_balance`` changes it).
 DEFAULT_BALANCE = Decimal("100.00")
 MAX_BODY_BYTES = 48 * MIB
+MAX_RECORDS = 10_000
+"""Requests remembered by default (the oldest are forgotten first)."""
+MAX_RECORDED_BYTES = 64 * MIB
+"""Bodies kept in recordings by default, in total, by their size on the wire."""
+MAX_COUNTED_PATHS = 1_024
+"""Distinct paths counted one by one; requests to further unknown paths are counted as ``<other>``."""
 _SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "proxy-authorization")
 _RAW_SEND = "deepseek_emulator.raw_send"
 
@@ -92,24 +105,32 @@ class RecordedRequest:
     body_size: int
     status: int | None = None
     time: float = field(default_factory=time.time)
+    omitted: bool = False
+    """The body parsed but was not kept: recordings keep at most ``max_recorded_bytes`` of bodies."""
 
 
 class EmulatorState:
     """Everything the server remembers between requests; safe to use from any thread."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (the emulator's public options)
         self,
         api_keys: Sequence[str] | None = None,
         *,
         concurrency_limit: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         default_balance: Decimal = DEFAULT_BALANCE,
+        max_records: int = MAX_RECORDS,
+        max_recorded_bytes: int = MAX_RECORDED_BYTES,
     ) -> None:
         keys = tuple(api_keys) if api_keys else (DEFAULT_API_KEY,)
         if not all(isinstance(key, str) and key for key in keys):
             raise ValueError("api_keys must be non-empty strings")
         if concurrency_limit is not None and concurrency_limit < 1:
             raise ValueError("concurrency_limit must be >= 1 (or None for the per-model account limit)")
+        if max_records < 1 or max_recorded_bytes < 0:
+            raise ValueError("max_records must be >= 1 and max_recorded_bytes >= 0")
+        self.max_records = max_records
+        self.max_recorded_bytes = max_recorded_bytes
         self.api_keys = keys
         self.max_body_bytes = max_body_bytes
         self.default_balance = default_balance
@@ -119,7 +140,9 @@ class EmulatorState:
         self.cache = PrefixCache()
         self._initial_concurrency = concurrency_limit
         self.concurrency_limit = concurrency_limit
-        self.records: list[RecordedRequest] = []
+        self.records: deque[RecordedRequest] = deque()
+        self._with_bodies: deque[RecordedRequest] = deque()
+        self._kept_bytes = 0
         self.counts: Counter[str] = Counter()
         self.balances: dict[str, Decimal] = {}
         self.in_flight: Counter[tuple[str, str | None]] = Counter()
@@ -131,14 +154,37 @@ class EmulatorState:
         self.cache.clear()
         with self.lock:
             self.records.clear()
+            self._with_bodies.clear()
+            self._kept_bytes = 0
             self.counts.clear()
             self.balances.clear()
             self.concurrency_limit = self._initial_concurrency
 
-    def record(self, entry: RecordedRequest) -> None:
+    def record(self, entry: RecordedRequest, *, known_route: bool = True) -> None:
+        """Remember a request, within the bounds (see the module docstring)."""
         with self.lock:
-            self.records.append(entry)
-            self.counts[entry.path] += 1
+            records, bodies = self.records, self._with_bodies
+            records.append(entry)
+            if entry.json is not None:
+                if entry.body_size > self.max_recorded_bytes:
+                    entry.json, entry.omitted = None, True
+                else:
+                    bodies.append(entry)
+                    self._kept_bytes += entry.body_size
+            if len(records) > self.max_records:
+                gone = records.popleft()
+                if bodies and bodies[0] is gone:  # both deques are oldest first
+                    bodies.popleft()
+                    self._kept_bytes -= gone.body_size
+            while self._kept_bytes > self.max_recorded_bytes:
+                old = bodies.popleft()
+                self._kept_bytes -= old.body_size
+                old.json, old.omitted = None, True
+            counts = self.counts
+            path = entry.path
+            if not known_route and path not in counts and len(counts) >= MAX_COUNTED_PATHS:
+                path = "<other>"
+            counts[path] += 1
 
     def balance(self, key: str) -> Decimal:
         with self.lock:
@@ -253,18 +299,6 @@ def concurrency_exceeded(current: int, limit: int) -> ApiError:
     )
 
 
-def _json_or_none(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
-
-
-_NOT_JSON = object()
-
-
 _Handler = Callable[[_Exchange, Scope, Any, str | None], Awaitable[None]]
 
 
@@ -356,17 +390,17 @@ class EmulatorApp:
                 chunks.append(chunk)
                 more = message.get("more_body", False)
             raw = b"".join(chunks)
-        parsed = _NOT_JSON if too_large else _json_or_none(raw)
+        parsed, problem = (NOT_JSON, None) if too_large else decode(raw)
         masked = {k: (mask_header(v) if k in _SECRET_HEADERS else v) for k, v in headers.items()}
         ex.record = RecordedRequest(
             method=scope["method"],
             path=path,
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=masked,
-            json=None if parsed is _NOT_JSON else parsed,
+            json=None if parsed is NOT_JSON else parsed,
             body_size=len(raw) if not too_large else int(declared or 0),
         )
-        state.record(ex.record)
+        state.record(ex.record, known_route=handler != self._not_found)
         try:
             if too_large:
                 await ex.error(payload_too_large(state.max_body_bytes), retry_after=None)
@@ -377,7 +411,14 @@ class EmulatorApp:
             if scheme.lower() != "bearer" or key not in state.api_keys:
                 await ex.error(auth_failed(key or (scheme if scheme.lower() != "bearer" else "")))
                 return
-            body = None if parsed is _NOT_JSON else parsed
+            if (
+                problem is not None
+                and handler != self._not_found
+                and "json" in headers.get("content-type", "json")
+            ):
+                await ex.error(bad_request(parse_error_message(problem)))
+                return
+            body = None if parsed is NOT_JSON else parsed
             if handler not in (self._chat, self._fim) or scope["method"] != "POST":
                 await self._after_auth(ex, handler, scope, body, raw, key)
                 return

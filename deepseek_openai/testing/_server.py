@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 import time
 from collections.abc import Sequence
@@ -18,7 +19,15 @@ from typing import TYPE_CHECKING, Any, Self
 try:
     import uvicorn
 
-    from ._app import DEFAULT_API_KEY, MAX_BODY_BYTES, EmulatorApp, EmulatorState, RecordedRequest
+    from ._app import (
+        DEFAULT_API_KEY,
+        MAX_BODY_BYTES,
+        MAX_RECORDED_BYTES,
+        MAX_RECORDS,
+        EmulatorApp,
+        EmulatorState,
+        RecordedRequest,
+    )
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         f"The DeepSeek emulator needs Starlette and uvicorn ({exc}). "
@@ -31,6 +40,28 @@ if TYPE_CHECKING:
     import httpx2
 
 __all__ = ["DeepSeekEmulator"]
+
+
+@functools.cache
+def _asgi_transport_class() -> type[httpx2.ASGITransport]:
+    """httpx2's ASGI transport, with the app's simulated connection drop turned into httpx2's own error.
+
+    In process there is no socket to close, so the app can only raise ``ConnectionResetError``; left
+    alone it escapes the HTTP client bare (openai translates httpx2's errors, not OSErrors).
+    """
+    import httpx2
+
+    class DroppingASGITransport(httpx2.ASGITransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            try:
+                return await super().handle_async_request(request)
+            except ConnectionResetError as exc:
+                raise httpx2.RemoteProtocolError(
+                    f"Server disconnected without sending a response ({exc}).", request=request
+                ) from exc
+
+    return DroppingASGITransport
+
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
@@ -53,6 +84,8 @@ class DeepSeekEmulator:
         concurrency_limit: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         default_balance: Decimal | int | str = Decimal("100.00"),
+        max_records: int = MAX_RECORDS,
+        max_recorded_bytes: int = MAX_RECORDED_BYTES,
     ) -> None:
         keys = [api_keys] if isinstance(api_keys, str) else list(api_keys or [DEFAULT_API_KEY])
         self._state = EmulatorState(
@@ -60,6 +93,8 @@ class DeepSeekEmulator:
             concurrency_limit=concurrency_limit,
             max_body_bytes=max_body_bytes,
             default_balance=Decimal(str(default_balance)),
+            max_records=max_records,
+            max_recorded_bytes=max_recorded_bytes,
         )
         self._host = host
         self._port = port
@@ -249,7 +284,9 @@ class DeepSeekEmulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request so far, oldest first (a copy)."""
+        """The requests so far, oldest first (a copy): the last ``max_records`` (10,000 by default), their
+        bodies kept up to ``max_recorded_bytes`` in total (64 MiB; older ones are dropped first and
+        marked ``omitted``)."""
         with self._state.lock:
             return list(self._state.records)
 
@@ -278,11 +315,11 @@ class DeepSeekEmulator:
         No server or socket is needed: ``get_async_client(base_url="http://127.0.0.1",
         http_client=httpx2.AsyncClient(transport=emu.asgi_transport()))``. httpx2's ASGI transport
         buffers each response whole, so streams arrive all at once, stalls block until they end, and
-        a dropped connection surfaces as an exception instead of a cut stream. Async clients only.
+        a dropped connection (a ``disconnect`` fault) surfaces before the response as
+        ``httpx2.RemoteProtocolError``, the error a real socket gives, which clients translate and
+        retry like any connection failure. Async clients only.
         """
-        import httpx2
-
-        return httpx2.ASGITransport(app=EmulatorApp(self._state))
+        return _asgi_transport_class()(app=EmulatorApp(self._state))
 
     def __repr__(self) -> str:
         where = self.base_url if self.running else "stopped"

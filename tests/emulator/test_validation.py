@@ -212,7 +212,8 @@ def test_malformed_json_body_is_400(http: httpx2.Client) -> None:
         "/chat/completions", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert response.json()["error"]["message"].startswith("Failed to deserialize the JSON body")
+    # axum's wording for a syntax error (deepseek-api.md section 11 quotes one)
+    assert response.json()["error"]["message"].startswith("Failed to parse the request body as JSON: ")
 
 
 def test_context_too_long(raw: openai.OpenAI) -> None:

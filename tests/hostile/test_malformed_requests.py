@@ -207,6 +207,7 @@ def test_bytes_content_is_explained_in_every_mode(clients: dict[str, DeepSeek]) 
 
 
 BYTES_PART: Any = [{"role": "user", "content": [b"x"]}]
+SURROGATE: Any = [{"role": "user", "content": "caf\udce9"}]  # b"caf\xe9" decoded with surrogateescape
 UNSENDABLE: list[tuple[dict[str, Any], str]] = [
     ({"temperature": float("nan")}, "temperature is the float nan"),
     ({"top_p": float("inf")}, "top_p is the float inf"),
@@ -214,6 +215,8 @@ UNSENDABLE: list[tuple[dict[str, Any], str]] = [
     ({"user_id": b"u1"}, "user_id is bytes"),
     ({"stop": [object()]}, "stop[0] is a value of type object"),
     ({"x_index": {(1, 2): 3}}, "x_index is a dict with a tuple key"),
+    ({"x_note": "bad \ud800 text"}, "x_note is a string with a lone surrogate"),
+    ({"x_map": {"k\udfff": 1}}, "x_map is a dict with a key holding a lone surrogate"),
 ]
 
 
@@ -250,6 +253,10 @@ async def test_values_json_cannot_carry_are_refused_async(deepseek_emulator: Dee
                 model="deepseek-flash",
                 messages=BYTES_PART,
             )
+        with pytest.raises(
+            DeepSeekRequestError, match=r"messages\[0\]\.content is a string with a lone surrogate"
+        ):
+            await client.chat.completions.create(model="deepseek-flash", messages=SURROGATE)
 
 
 # --------------------------------------------------------------------------------------------
