@@ -268,6 +268,9 @@ class MalformedResponseError(DeepSeekAPIError, openai.APIResponseValidationError
     """The server answered with something that is not the JSON it should be."""
 
     def __init__(self, response: httpx2.Response, body: object | None, *, detail: str) -> None:
+        # Whoever builds one, the key the request carried is masked in what the server sent back.
+        secret = _request_secret(response)
+        body, detail = redact(body, secret), redact(detail, secret)
         message = (
             f"DeepSeek answered HTTP {response.status_code} with a body that could not be read ({detail}). "
             "This is a server or proxy fault; retrying may help."
@@ -275,6 +278,14 @@ class MalformedResponseError(DeepSeekAPIError, openai.APIResponseValidationError
         openai.APIResponseValidationError.__init__(self, response, body, message=message)
         self.trace_id = response.headers.get(TRACE_HEADER)
         self.retryable = True
+
+
+def _request_secret(response: httpx2.Response) -> str | None:
+    try:
+        sent = response.request.headers.get("authorization")
+    except RuntimeError:  # a response built without a request
+        return None
+    return header_secret(sent) if sent else None
 
 
 class DeepSeekConnectionError(DeepSeekAPIError, openai.APIConnectionError):

@@ -273,3 +273,13 @@ def test_repr_masks_credentials_set_on_the_client_later() -> None:
     client.base_url = CREDENTIAL_URLS[0]
     assert SECRET not in repr(client)
     assert KEY not in repr(client)
+
+
+def test_a_key_echoed_into_a_balance_amount_is_masked() -> None:
+    """Every MalformedResponseError masks the key, whichever helper builds it (here get_balance)."""
+    body = {"is_available": True, "balance_infos": [{"currency": "USD", "total_balance": KEY}]}
+    client = _client(lambda r: httpx2.Response(200, json=body))
+    err = _raised(lambda: ds.get_balance(client))
+    assert isinstance(err, ds.MalformedResponseError)
+    assert KEY not in _anywhere(err)
+    assert MASKED in str(err)
