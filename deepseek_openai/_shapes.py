@@ -122,8 +122,31 @@ def chat_completion(data: Any) -> str | None:
 
 
 def chat_chunk(data: Any) -> str | None:
-    """``chat.completion.chunk``: choices (``[]`` on the usage chunk) with a delta each (spec section 7)."""
+    """``chat.completion.chunk``: choices (``[]`` on the usage chunk) with a delta each (spec section 7).
+
+    The hot path of every stream: a well-formed chunk is recognised inline, in a few dict lookups;
+    anything else goes through the checks that say what is wrong.
+    """
+    if type(data) is dict:
+        choices = data.get("choices")
+        if type(choices) is list:
+            for choice in choices:
+                delta = choice.get("delta") if type(choice) is dict else None
+                if (
+                    type(delta) is not dict
+                    or type(delta.get("content", "")) not in _TEXT
+                    or type(delta.get("reasoning_content", "")) not in _TEXT
+                    or delta.get("tool_calls") is not None
+                ):
+                    break
+            else:
+                if type(data.get("usage")) in _OBJECT:
+                    return None
     return _choices(data, lambda choice, path: _message(choice.get("delta"), f"{path}.delta"))
+
+
+_TEXT: Final = frozenset({str, type(None)})
+_OBJECT: Final = frozenset({dict, type(None)})
 
 
 def fim_completion(data: Any) -> str | None:
