@@ -55,7 +55,7 @@ UNSERVED: dict[str, Callable[[DeepSeek], Any]] = {
     "beta.responses.cancel": lambda c: c.beta.responses.cancel("resp_1"),
     "beta.responses.compact": lambda c: c.beta.responses.compact(model="deepseek-flash", input="hi"),
     "beta.responses.input_items.list": lambda c: c.beta.responses.input_items.list("resp_1"),
-    "beta.responses.input_tokens.count": lambda c: c.beta.responses.input_tokens.count(model="deepseek-flash"),
+    "beta.responses.input_tokens.count": lambda c: c.beta.responses.input_tokens.count(model="x"),
     "beta.responses.connect": lambda c: c.beta.responses.connect(),
     "streaming responses.delete": lambda c: c.responses.with_streaming_response.delete("resp_1"),
     "post /embeddings": lambda c: c.post("/embeddings", body={"input": "x"}, cast_to=object),
