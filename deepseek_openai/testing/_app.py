@@ -6,6 +6,10 @@ a dropped TCP connection) that ``Response`` objects do not give. Per request, in
 (413 over the limit), record it, check the key (401), apply the next matching fault, then validate
 (400/422), check the balance (402) and the concurrency limit (429), and answer.
 
+Served: ``/chat/completions`` (also under ``/v1`` and ``/beta``), ``/beta/completions`` (FIM),
+``/models``, ``/user/balance`` and ``/responses`` (standard base only; :mod:`._responses` writes its
+objects and typed events, and the stateful ``/responses/...`` paths are stateless 404s).
+
 All mutable state lives in :class:`EmulatorState`, guarded by one lock, so the test thread can script
 and inspect while the server thread answers.
 """

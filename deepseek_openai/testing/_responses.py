@@ -20,7 +20,7 @@ What section 12 says, as the server does it:
   accepted and no summary is produced. The chain of thought is a ``reasoning`` output item with a
   ``reasoning_text`` part.
 * ``text.format`` text, json_object or json_schema; json_schema answers with an instance of the
-  schema (:func:`._replies.example_for_schema`).
+  schema (:func:`._instances.instance_for_schema`).
 * ``max_output_tokens`` outside [1, 393216] is a 400; context overflow is a 400; images
   (``input_image``) only on deepseek-flash.
 
