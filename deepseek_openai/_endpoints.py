@@ -6,7 +6,8 @@ reaches the network, and a body endpoint called through ``client.post("/chat/com
 gets the same rules as ``create()``. The namespace guards at the bottom read the same table: a
 client namespace no row is made by (``embeddings``, ``images``, ...) is refused when called, early
 and with a friendlier message; they also cover the websocket namespaces (realtime), which never
-pass the seam.
+pass the seam, and, per method (:data:`UNSERVED_METHODS`), the WebSocket methods of served
+namespaces (``client.responses.connect``).
 """
 
 from __future__ import annotations
