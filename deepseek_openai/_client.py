@@ -30,7 +30,15 @@ from httpx2 import Timeout
 from typing_extensions import override
 
 from ._catalogue import CHAT_API_PAGE, Effort
-from ._endpoints import Located, beta_only_error, foreign_url_error, guard_namespaces, locate, unserved_error
+from ._endpoints import (
+    Located,
+    beta_only_error,
+    foreign_url_error,
+    guard_namespaces,
+    locate,
+    unserved_advice,
+    unserved_error,
+)
 from ._errors import (
     ConfigurationError,
     DeepSeekCompatibilityWarning,
@@ -396,7 +404,10 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
                     body = prepared.body
         if body is not None or url is not None:
             options = replace_body(options, body, url)
-        return options, (deepseek_stream_cls(cast(Any, stream_cls)) if stream_cls is not None else None)
+        if stream_cls is None:
+            return options, None
+        # Each endpoint's streams end their own way ([DONE], or a Responses terminal event).
+        return options, deepseek_stream_cls(cast(Any, stream_cls), endpoint.body if endpoint else None)
 
     def _route(self, located: Located, url: str) -> str | None:
         """The URL to send to instead (a standard-only endpoint called on the beta URL), or ``None``.
@@ -436,7 +447,17 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
 
     @override
     def _ds_status_error(self, body: object, response: httpx2.Response) -> openai.APIStatusError:
-        return make_status_error(body=body, response=response, secret=self._ds_secret(response))
+        remedy = None
+        if response.status_code == 404:
+            # A 404 for a path the endpoint table knows DeepSeek does not serve (sent in warn / off
+            # mode) gets that path's advice, not "check base_url".
+            request = response.request
+            located = self._deepseek.locate(request.method, str(request.url))
+            if located.endpoint is None and located.base is not None:
+                remedy = unserved_advice(located.method, located.path)
+        return make_status_error(
+            body=body, response=response, secret=self._ds_secret(response), remedy=remedy
+        )
 
     @override
     def _ds_should_retry(self, response: httpx2.Response) -> bool | None:

@@ -15,7 +15,7 @@ meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryab
             ├── MalformedResponseError         [openai.APIResponseValidationError]
             ├── DeepSeekConnectionError        [openai.APIConnectionError]
             │   ├── DeepSeekTimeoutError       [openai.APITimeoutError]
-            │   └── IncompleteStreamError                      stream ended without ``[DONE]``
+            │   └── IncompleteStreamError                      stream ended without its end marker
             └── DeepSeekStatusError            [openai.APIStatusError]  any other status
                 ├── InvalidFormatError         [openai.BadRequestError]            400
                 │   ├── ReasoningContentRequiredError
@@ -314,11 +314,12 @@ class DeepSeekTimeoutError(DeepSeekConnectionError, openai.APITimeoutError):
 
 
 class IncompleteStreamError(DeepSeekConnectionError):
-    """The stream ended without ``data: [DONE]``: the answer is incomplete."""
+    """The stream ended without its end marker (``data: [DONE]``, or a Responses stream's terminal
+    event): the answer is incomplete."""
 
-    def __init__(self, *, request: httpx2.Request, detail: str) -> None:
+    def __init__(self, *, request: httpx2.Request, detail: str, expected: str = "'data: [DONE]'") -> None:
         text = (
-            f"The DeepSeek stream from {request.url.host} ended without 'data: [DONE]' ({detail}); "
+            f"The DeepSeek stream from {request.url.host} ended without {expected} ({detail}); "
             "the answer is incomplete. Send the request again."
         )
         openai.APIError.__init__(self, text, request, body=None)
@@ -350,9 +351,10 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
 
     @classmethod
     def build(
-        cls, *, response: httpx2.Response, body: object | None, secret: str | None
+        cls, *, response: httpx2.Response, body: object | None, secret: str | None, remedy: str | None = None
     ) -> DeepSeekStatusError:
-        """Build the message from the server's text plus DeepSeek's documented cause and remedy."""
+        """Build the message from the server's text plus DeepSeek's documented cause and remedy
+        (``remedy``: a more specific one the caller knows, e.g. for a path DeepSeek does not serve)."""
         server = _server_message(body, response)
         server = redact(server, secret) if server else None
         body = redact(body, secret)
@@ -361,7 +363,8 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
             parts.append(f": {server}" + ("" if server.rstrip().endswith((".", "!", "?")) else "."))
         else:
             parts.append(".")
-        text = "".join(parts) + f" Cause: {cls.cause} Fix: {cls._fix(server)}"
+        fix = remedy or cls._fix(server)
+        text = "".join(parts) + f" Cause: {cls.cause} Fix: {fix}" + ("" if fix.endswith(".") else ".")
         text += " Retrying can help." if cls.retryable_status else " Retrying will not help."
         trace = response.headers.get(TRACE_HEADER)
         if trace:
@@ -549,13 +552,15 @@ def error_class_for(status: int, server_message: str | None) -> type[DeepSeekSta
     return ServerError if status >= 500 else DeepSeekStatusError
 
 
-def make_status_error(*, body: object, response: httpx2.Response, secret: str | None) -> DeepSeekStatusError:
+def make_status_error(
+    *, body: object, response: httpx2.Response, secret: str | None, remedy: str | None = None
+) -> DeepSeekStatusError:
     """Translate an error response into its DeepSeek exception (used by the client's openai seam)."""
     inner = body.get("error") if isinstance(body, Mapping) else None
     # {"error": {...}} or {"error": "text"}; any other shape (a list, {"detail": ...}) is kept whole.
     data = inner if isinstance(inner, Mapping | str) else body
     cls = error_class_for(response.status_code, _server_message(data, response))
-    return cls.build(response=response, body=data, secret=secret)
+    return cls.build(response=response, body=data, secret=secret, remedy=remedy)
 
 
 def _server_message(body: object, response: httpx2.Response) -> str | None:

@@ -29,8 +29,10 @@ from typing_extensions import override
 __all__ = [
     "NOT_GIVEN",
     "PRIVATE_API",
+    "AsyncDeepSeekEventStream",
     "AsyncDeepSeekStream",
     "AsyncSeams",
+    "DeepSeekEventStream",
     "DeepSeekStream",
     "FinalRequestOptions",
     "NotGiven",
@@ -42,7 +44,6 @@ __all__ = [
     "forget_openai_env",
     "merged_body",
     "replace_body",
-    "stream_cast_to",
     "stream_secret",
 ]
 
@@ -154,7 +155,6 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai.Stream", "_iter_events", ()),
     ("openai.Stream", "__stream__", ()),
     ("openai.Stream", "_client", ()),
-    ("openai.Stream", "_cast_to", ()),
     ("openai.AsyncStream", "_iterator", ()),
     ("openai.AsyncStream", "_iter_events", ()),
     ("openai._streaming", "ServerSentEvent", ()),
@@ -209,11 +209,6 @@ def forget_openai_env(
 def set_default_stream_cls(client: openai.OpenAI | openai.AsyncOpenAI, cls: type[Any]) -> None:
     """The stream class openai uses where a resource passes none (raw responses)."""
     client._default_stream_cls = cls
-
-
-def stream_cast_to(stream: Stream[Any] | AsyncStream[Any]) -> Any:
-    """The type a stream builds each chunk as (``ChatCompletionChunk``, a Responses event union, ...)."""
-    return stream._cast_to
 
 
 def stream_secret(stream: Stream[Any] | AsyncStream[Any]) -> str | None:
@@ -490,6 +485,56 @@ class _Plain:
         return None
 
 
+def _kept(stream: Any, events: Iterator[ServerSentEvent]) -> Iterator[ServerSentEvent]:
+    keep = stream.policy.keep
+    for sse in events:
+        if keep(stream, sse):
+            yield sse
+
+
+async def _akept(stream: Any, events: AsyncIterator[ServerSentEvent]) -> AsyncIterator[ServerSentEvent]:
+    keep = stream.policy.keep
+    async for sse in events:
+        if keep(stream, sse):
+            yield sse
+
+
+def _policed(stream: Any, items: Iterator[_T]) -> Iterator[_T]:
+    try:
+        yield from items
+    except Exception as exc:
+        translated = stream.policy.error(stream, exc)
+        if translated is None:
+            raise
+        raise translated  # noqa: B904 (the policy decides what is chained)
+    stream.policy.end(stream)
+
+
+async def _apoliced_next(stream: Any) -> Any:
+    """One item of an async stream, with the policy's translation and end check.
+
+    A plain coroutine, called from ``__anext__``, rather than one more async generator around
+    openai's ``__stream__``: a stream abandoned mid-way (``break`` out of ``async for``, then dropped)
+    leaves its generators to the event loop's finalizer, which closes each in its own task, and a
+    wrapper that closed the inner generator itself raced it ("aclose(): asynchronous generator is
+    already running", logged as "Task exception was never retrieved" for every abandoned stream).
+    """
+    if stream._ds_finished:
+        raise StopAsyncIteration
+    try:
+        return await stream._iterator.__anext__()
+    except StopAsyncIteration:
+        stream._ds_finished = True
+        stream.policy.end(stream)
+        raise
+    except Exception as exc:
+        stream._ds_finished = True
+        translated = stream.policy.error(stream, exc)
+        if translated is None:
+            raise
+        raise translated  # noqa: B904 (the policy decides what is chained)
+
+
 class DeepSeekStream(Stream[_T]):
     """A :class:`openai.Stream` that follows its :class:`StreamPolicy` (see :mod:`._streaming`)."""
 
@@ -497,43 +542,22 @@ class DeepSeekStream(Stream[_T]):
 
     @override
     def _iter_events(self) -> Iterator[ServerSentEvent]:
-        keep = self.policy.keep
-        for sse in super()._iter_events():
-            if keep(self, sse):
-                yield sse
+        return _kept(self, super()._iter_events())
 
     @override
     def __stream__(self) -> Iterator[_T]:
-        try:
-            yield from super().__stream__()
-        except Exception as exc:
-            translated = self.policy.error(self, exc)
-            if translated is None:
-                raise
-            raise translated  # noqa: B904 (the policy decides what is chained)
-        self.policy.end(self)
+        return _policed(self, super().__stream__())
 
 
 class AsyncDeepSeekStream(AsyncStream[_T]):
-    """The async twin of :class:`DeepSeekStream`.
-
-    It is its own iterator (``__aiter__`` returns it; ``__anext__`` is a plain coroutine) instead of
-    wrapping openai's ``__stream__`` in one more async generator. A stream abandoned mid-way
-    (``break`` out of ``async for``, then dropped) leaves its generators to the event loop's
-    finalizer, which closes each in its own task; a wrapper that closed the inner generator itself
-    raced that finalizer ("aclose(): asynchronous generator is already running", logged as "Task
-    exception was never retrieved" for every abandoned stream).
-    """
+    """The async twin of :class:`DeepSeekStream`; its own iterator (see :func:`_apoliced_next`)."""
 
     policy: ClassVar[StreamPolicy] = _Plain()
     _ds_finished: bool = False
 
     @override
-    async def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
-        keep = self.policy.keep
-        async for sse in super()._iter_events():
-            if keep(self, sse):
-                yield sse
+    def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
+        return _akept(self, super()._iter_events())
 
     @override
     def __aiter__(self) -> AsyncIterator[_T]:
@@ -541,17 +565,44 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
 
     @override
     async def __anext__(self) -> _T:
-        if self._ds_finished:
-            raise StopAsyncIteration
-        try:
-            return await self._iterator.__anext__()
-        except StopAsyncIteration:
-            self._ds_finished = True
-            self.policy.end(self)
-            raise
-        except Exception as exc:
-            self._ds_finished = True
-            translated = self.policy.error(self, exc)
-            if translated is None:
-                raise
-            raise translated  # noqa: B904 (the policy decides what is chained)
+        item: _T = await _apoliced_next(self)
+        return item
+
+
+# The same on a second pair of classes, for endpoints whose streams end differently (the Responses
+# API's typed events end with a terminal event, not [DONE]): each pair carries its own policy, and
+# each class must derive from openai's Stream directly (see the note above).
+
+
+class DeepSeekEventStream(Stream[_T]):
+    """A :class:`DeepSeekStream` for typed-event streams (its own :class:`StreamPolicy`)."""
+
+    policy: ClassVar[StreamPolicy] = _Plain()
+
+    @override
+    def _iter_events(self) -> Iterator[ServerSentEvent]:
+        return _kept(self, super()._iter_events())
+
+    @override
+    def __stream__(self) -> Iterator[_T]:
+        return _policed(self, super().__stream__())
+
+
+class AsyncDeepSeekEventStream(AsyncStream[_T]):
+    """The async twin of :class:`DeepSeekEventStream`; its own iterator, like :class:`AsyncDeepSeekStream`."""
+
+    policy: ClassVar[StreamPolicy] = _Plain()
+    _ds_finished: bool = False
+
+    @override
+    def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
+        return _akept(self, super()._iter_events())
+
+    @override
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self
+
+    @override
+    async def __anext__(self) -> _T:
+        item: _T = await _apoliced_next(self)
+        return item

@@ -227,12 +227,6 @@ def problem(data: Any, cast_to: Any) -> str | None:
     return None if check is None else check(data)
 
 
-def is_chat_style(cast_to: Any) -> bool:
-    """Whether a stream of ``cast_to`` is a chat or FIM stream (``data:`` chunks, ``[DONE]``), as
-    opposed to a stream of typed events (Responses) with rules of its own."""
-    return isinstance(cast_to, type) and issubclass(cast_to, ChatCompletionChunk | Completion)
-
-
 def is_chunk(cast_to: Any) -> bool:
     """Whether ``cast_to`` is only ever built from stream chunks (for the error's wording)."""
     return isinstance(cast_to, type) and issubclass(cast_to, ChatCompletionChunk)

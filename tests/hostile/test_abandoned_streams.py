@@ -83,6 +83,20 @@ async def test_breaking_out_of_aiter_events_logs_nothing(
     assert _described(loop_errors) == []
 
 
+async def test_breaking_out_of_a_responses_stream_logs_nothing(
+    client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator, loop_errors: list[dict[str, Any]]
+) -> None:
+    """The typed-event streams of the Responses API use the same iterator protocol."""
+    for _ in range(ROUNDS):
+        deepseek_emulator.queue_reply(ScriptedReply(content="one two three four five six", chunks=6))
+        stream = await client.responses.create(model="deepseek-flash", input="hello there", stream=True)
+        async for _event in stream:
+            break
+        del stream
+        await _settle()
+    assert _described(loop_errors) == []
+
+
 async def test_many_streams_abandoned_at_once_log_nothing(
     client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator, loop_errors: list[dict[str, Any]]
 ) -> None:

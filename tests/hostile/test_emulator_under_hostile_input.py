@@ -68,7 +68,7 @@ HOSTILE: list[tuple[bytes, str]] = [
 
 @pytest.mark.parametrize(("body", "fragment"), HOSTILE, ids=lambda v: repr(v)[:40])
 @pytest.mark.parametrize(
-    "path", ["/chat/completions", "/beta/completions", "/v1/chat/completions", "/models"]
+    "path", ["/chat/completions", "/beta/completions", "/v1/chat/completions", "/responses", "/models"]
 )
 def test_hostile_bodies_get_a_json_400_on_every_route(
     body: bytes, fragment: str, path: str, http: httpx2.Client
