@@ -67,6 +67,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         RateLimitError,
         ReasoningContentRequiredError,
         ResponseFormatUnavailableError,
+        RetiredModelWarning,
         ServerError,
         ServerOverloadedError,
         ThinkingToolChoiceError,
@@ -92,6 +93,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
     )
     from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
     from ._thinking import thinking_options
+    from ._trace import request_id
     from ._usage import UsageSummary, estimate_cost, usage_summary
 
 # Public name -> submodule that defines it. ``import deepseek_openai`` stays cheap (it does not even
@@ -148,6 +150,7 @@ _LAZY: dict[str, str] = {
     "RateLimitError": "_errors",
     "ReasoningContentRequiredError": "_errors",
     "ResponseFormatUnavailableError": "_errors",
+    "RetiredModelWarning": "_errors",
     "ServerError": "_errors",
     "ServerOverloadedError": "_errors",
     "ThinkingToolChoiceError": "_errors",
@@ -176,6 +179,7 @@ _LAZY: dict[str, str] = {
     "HistoryPolicy": "_settings",
     "RetiredModelPolicy": "_settings",
     "thinking_options": "_thinking",
+    "request_id": "_trace",
     "UsageSummary": "_usage",
     "estimate_cost": "_usage",
     "usage_summary": "_usage",
@@ -246,6 +250,7 @@ __all__ = [
     "ResolvedModel",
     "ResponseFormatUnavailableError",
     "RetiredModelPolicy",
+    "RetiredModelWarning",
     "ServerError",
     "ServerOverloadedError",
     "Source",
@@ -275,6 +280,7 @@ __all__ = [
     "json_complete",
     "prefix_complete",
     "prices_at",
+    "request_id",
     "resolve_model",
     "thinking_options",
     "to_message",

@@ -38,7 +38,7 @@ from ._catalogue import (
     ResolvedModel,
     Source,
 )
-from ._errors import DeepSeekRequestError, UnsupportedFeatureError
+from ._errors import DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
 from ._history import backfill, missing_reasoning
 from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
 from ._thinking import THINKING_TYPES, effort_value, normalize_effort, thinking_value
@@ -251,6 +251,8 @@ class Prepared:
     implied_thinking: bool | None = None
     """The thinking mode a retired model name meant (``deepseek-reasoner`` thought)."""
     notices: list[Notice] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)
+    """``rule id: action`` for every row that acted on the body (for the DEBUG log line)."""
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
 
@@ -426,7 +428,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         keys=_keys("model"),
         phase=Phase.TRANSLATE,
         repair=_repair_retired,
-        notice=DeprecationWarning,
+        notice=RetiredModelWarning,
         translated="$message Sent as model=$replacement for now.",
     ),
     Rule(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from deepseek_openai import RetiredModelWarning
 from tests.cli._util import ROOT, clean_env
 
 from ._snippets import Snippet, snippets
@@ -40,7 +41,7 @@ def test_snippet_runs_against_the_emulator(
     namespace: dict[str, Any] = {"__name__": "__snippet__"}
     code = compile(snippet.code, str(snippet.path) + f":{snippet.line}", "exec")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # snippets that show retired names
+        warnings.simplefilter("ignore", RetiredModelWarning)  # snippets that show retired names
         exec(code, namespace)
 
 

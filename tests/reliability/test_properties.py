@@ -24,7 +24,12 @@ from hypothesis import strategies as st
 
 import deepseek_openai as ds
 from deepseek_openai._catalogue import ALIASES, EFFORTS, MODELS, RETIRED
-from deepseek_openai._errors import ConfigurationError, DeepSeekRequestError, UnsupportedFeatureError
+from deepseek_openai._errors import (
+    ConfigurationError,
+    DeepSeekRequestError,
+    RetiredModelWarning,
+    UnsupportedFeatureError,
+)
 from deepseek_openai._pipeline import prepare_request
 from deepseek_openai._rules import Policy
 from deepseek_openai.testing import DeepSeekEmulator, ScriptedReply
@@ -305,7 +310,7 @@ def test_chat_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
         f"sent: {prepared.body!r}\npolicy: {policy!r}"
     )
     for notice in prepared.notices:
-        assert notice.category is DeprecationWarning  # strict mode warns only about renamed models
+        assert notice.category is RetiredModelWarning  # strict mode warns only about renamed models
 
 
 @PROPERTY
@@ -501,7 +506,7 @@ def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], polic
     )
     emu.queue_reply(ScriptedReply(content="ok"))
     with client, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", RetiredModelWarning)
         result = client.chat.completions.create(**kwargs, extra_body=extra or None)
         if body.get("stream"):
             chunks = list(result)
