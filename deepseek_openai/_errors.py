@@ -275,7 +275,7 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
         body = redact(body, secret)
         parts = [f"DeepSeek {response.status_code} {cls.title}"]
         # A server message that only repeats the title ("Insufficient Balance") is not said twice.
-        shown = None if server and _same_words(server, cls.title) else server
+        shown = None if server and same_words(server, cls.title) else server
         if shown:
             parts.append(f": {shown}" + ("" if shown.rstrip().endswith((".", "!", "?")) else "."))
         else:
@@ -475,7 +475,7 @@ def make_status_error(*, body: object, response: httpx2.Response, secret: str | 
     return cls.build(response=response, body=data, secret=secret)
 
 
-def _same_words(a: str, b: str) -> bool:
+def same_words(a: str, b: str) -> bool:
     """Whether two texts say the same words, ignoring case, punctuation and a parenthesised detail."""
 
     def words(text: str) -> list[str]:

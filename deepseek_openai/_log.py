@@ -62,10 +62,14 @@ def configure(level: str | None) -> None:
     """Apply ``DEEPSEEK_LOG``: a stderr handler on the package logger at that level (idempotent)."""
     if level is None:
         return
-    if not any(isinstance(h, _EnvHandler) for h in logger.handlers):
+    handler = next((h for h in logger.handlers if isinstance(h, _EnvHandler)), None)
+    if handler is None:
         handler = _EnvHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(FORMAT, datefmt="%Y-%m-%d %H:%M:%S"))
         logger.addHandler(handler)
+    # The handler keeps the level too: code that lowers the logger's level for a handler of its own
+    # (the command line's retry watcher) must not make this one print more than was asked.
+    handler.setLevel(LEVELS[level])
     logger.setLevel(LEVELS[level])
 
 
