@@ -358,14 +358,9 @@ def test_on_a_terminal_reasoning_is_dimmed_and_no_color_turns_styling_off(deepse
     assert plain == "Thinking hard.\n\nDone.\n"
 
 
-def test_emulator_command_serves_until_interrupted() -> None:
-    """`deepseek-openai emulator` prints its URL and key, serves the API, and stops cleanly on Ctrl-C."""
-    import signal
-
-    import httpx2
-
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "deepseek_openai", "emulator", "--api-key", "sk-emulator-cli-test-key"],
+def _serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "deepseek_openai", "emulator", *args],
         env=clean_env(),
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
@@ -374,21 +369,78 @@ def test_emulator_command_serves_until_interrupted() -> None:
         text=True,
         encoding="utf-8",
     )
+
+
+def _banner(proc: subprocess.Popen[str]) -> list[str]:
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:  # bounded by the test timeout
+        lines.append(line.rstrip("\n"))
+        if "Press Ctrl-C" in line:
+            break
+    return lines
+
+
+def test_emulator_command_prints_export_lines_logs_each_request_and_stops_on_ctrl_c() -> None:
+    """`deepseek-openai emulator`: ready-to-paste exports, one log line per request (no key), Ctrl-C stops."""
+    import signal
+
+    import httpx2
+
+    key = "sk-emulator-cli-test-key-0123456789"
+    proc = _serve("--api-key", key)
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:  # bounded by the test timeout
-            lines.append(line)
-            if line.startswith("Press Ctrl-C"):
-                break
-        base_url = next(line.split()[-1] for line in lines if line.startswith("base_url:"))
+        lines = _banner(proc)
+        exports = dict(
+            line.strip().removeprefix("export ").split("=", 1)
+            for line in lines
+            if line.strip().startswith("export ")
+        )
+        base_url = exports["DEEPSEEK_BASE_URL"]
         assert base_url.startswith("http://127.0.0.1:")
-        ok = httpx2.get(base_url + "/models", headers={"Authorization": "Bearer sk-emulator-cli-test-key"})
+        assert exports["DEEPSEEK_API_KEY"] == key
+        assert any("Echo: <your last message>" in line for line in lines)  # the made-up replies, explained
+        ok = httpx2.get(base_url + "/models", headers={"Authorization": f"Bearer {key}"})
         assert ok.status_code == 200
         assert [m["id"] for m in ok.json()["data"]] == ["deepseek-flash", "deepseek-v4-pro"]
-        assert httpx2.get(base_url + "/models", headers={"Authorization": "Bearer other"}).status_code == 401
+        refused = httpx2.get(base_url + "/models", headers={"Authorization": "Bearer other"})
+        assert refused.status_code == 401
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = [line for line in out.splitlines() if " /models " in line]
+    assert len(log) == 2, out
+    assert log[0].split()[1:4] == ["GET", "/models", "200"]
+    assert log[1].split()[1:4] == ["GET", "/models", "401"]
+    assert f"x-ds-trace-id={ok.headers['x-ds-trace-id']}" in log[0]
+    assert " ms " in log[0]
+    assert key not in "\n".join(log)  # the key is in the export line, never in a request line
+    assert "other" not in "\n".join(log)
+
+
+def test_emulator_on_all_interfaces_prints_the_loopback_url_and_a_busy_port_says_port_0() -> None:
+    import signal
+
+    proc = _serve("--host", "0.0.0.0", "--quiet")
+    try:
+        lines = _banner(proc)
+        listening = lines[0]
+        assert listening.startswith("DeepSeek emulator listening on http://127.0.0.1:"), lines
+        assert "0.0.0.0:" not in "\n".join(lines)
+        port = listening.rsplit(":", 1)[1]
+        busy = _serve("--port", port)
+        _, err = busy.communicate(timeout=30)
+        assert busy.returncode == 1
+        assert f"could not listen on 127.0.0.1:{port}" in err
+        assert "--port 0" in err
+        assert "port=0" not in err
+        assert "Traceback" not in err
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
