@@ -35,7 +35,6 @@ from ._common import (
     PROG,
     Handler,
     Output,
-    UsageError,
     add_command,
     common_options,
     require_emulator_extra,
@@ -224,5 +223,3 @@ def _cmd_demo(args: argparse.Namespace, out: Output) -> int:
 
 _REGISTER = {"_cli_emulator": _register_emulator, "_cli_demo": _register_demo}
 """Commands registered from this module rather than from one of their own."""
-
-__all__ = ["COMMANDS", "EXIT_API", "UsageError", "build_parser", "main"]
