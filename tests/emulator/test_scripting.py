@@ -199,7 +199,7 @@ def test_cli_serves_until_terminated() -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = []
+        lines: list[str] = []
         while not lines or "Press Ctrl-C" not in lines[-1]:  # bounded: the banner is a dozen lines
             lines.append(proc.stdout.readline())
             assert len(lines) < 40, lines
