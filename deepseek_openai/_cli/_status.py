@@ -101,7 +101,7 @@ class Status:
         assert self.stream is not None
         elapsed = time.monotonic() - self._since
         detail = f" · {self._detail}" if self._detail else ""
-        self.stream.write(f"{_CLEAR}{spinner} {self._text}{detail} ({elapsed:.1f} s)")
+        self.stream.write(f"{_CLEAR}{spinner} {self._text}{detail} · {elapsed:.1f} s")
         self.stream.flush()
         self._drawn = True
 
@@ -125,7 +125,7 @@ class RetryWatcher(logging.Handler):
             return
         attempt, most, status_code = retry
         why = _RETRY_REASONS.get(status_code, f"HTTP {status_code}") if status_code else "connection failed"
-        self.status.update(f"{why}; retrying ({attempt} of {most})")
+        self.status.update(f"{why}, retry {attempt} of {most}")
 
 
 _RETRY_REASONS = {

@@ -226,7 +226,7 @@ def test_the_spinner_says_when_it_retries(deepseek_emulator: Any) -> None:
     deepseek_emulator.fail_next(429, retry_after=1.5)
     with Terminal(["chat", "--no-think", "hello"], emulator_env(deepseek_emulator)) as term:
         waited = term.expect("Echo: hello")
-        assert "rate limited (429); retrying (1 of 2)" in waited, waited
+        assert "rate limited (429), retry 1 of 2" in waited, waited
         assert term.wait() == 0
 
 
