@@ -200,7 +200,7 @@ def _unchanged(before: Mapping[str, Any], after: dict[str, Any]) -> bool:
 
 
 def _describe_body(
-    log: list[str], given: Mapping[str, Any], sent: Mapping[str, Any], applied: list[str]
+    log: list[str], given: Mapping[str, Any], sent: Mapping[str, Any], applied: list[tuple[str, Any]]
 ) -> None:
     """The DEBUG line's account of a body: model, the rule rows that acted, the keys that changed."""
     model = sent.get("model")
@@ -209,7 +209,7 @@ def _describe_body(
     if sent.get("stream"):
         log.append("stream")
     if applied:
-        log.append("rules: " + ", ".join(applied))
+        log.append("rules: " + ", ".join(f"{rule} ({action})" for rule, action in applied))
     changes = _log.body_changes(given, sent)
     if changes:
         log.append("sent " + ", ".join(changes))

@@ -222,7 +222,7 @@ _SUFFIX: Final = {Action.DROP: " (warn mode: {} was dropped)", Action.WARN: " (w
 def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], prepared: Prepared) -> None:
     if action is Action.REFUSE:
         raise rule.error(finding)
-    prepared.applied.append(f"{rule.id} ({action})")
+    prepared.applied.append((rule.id, action))
     if action is Action.TRANSLATE:
         rule.apply_repair(body, finding, prepared)
         if rule.notice is not None:

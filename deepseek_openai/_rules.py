@@ -251,8 +251,8 @@ class Prepared:
     implied_thinking: bool | None = None
     """The thinking mode a retired model name meant (``deepseek-reasoner`` thought)."""
     notices: list[Notice] = field(default_factory=list)
-    applied: list[str] = field(default_factory=list)
-    """``rule id: action`` for every row that acted on the body (for the DEBUG log line)."""
+    applied: list[tuple[str, Action]] = field(default_factory=list)
+    """(rule id, action) of every row that acted on the body, in order (for the DEBUG log line)."""
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
 
