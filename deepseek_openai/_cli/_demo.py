@@ -128,7 +128,8 @@ class Tour:
             step()
         self.out.line()
         self.out.line(
-            self.out.bold("Done.") + " Next: README.md quick starts, or `deepseek-openai chat 'hello'`."
+            self.out.bold("Done.")
+            + " Next: the README's quick start, or `deepseek-openai chat` for a conversation."
         )
 
     # -- printing ------------------------------------------------------------------------------
