@@ -37,6 +37,7 @@ from ._common import (
     Output,
     add_command,
     common_options,
+    interrupted,
     require_emulator_extra,
     silence_stdout,
     warnings_as_notes,
@@ -104,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from ._explain import describe, exit_code
 
+        if interrupted(exc):
+            out.status.stop()
+            out.error("interrupted")
+            return EXIT_INTERRUPTED
         code = exit_code(exc)
         if code is None:
             raise  # a bug: the traceback is the useful output

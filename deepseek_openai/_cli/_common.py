@@ -280,6 +280,18 @@ def positive_int(text: str) -> int:
 # Text
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether Ctrl-C is behind ``exc`` (an import interrupted by it surfaces as another error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def kilo(tokens: int | None) -> str:
     return "?" if tokens is None else f"{tokens // 1024}K"
 

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, cli_terms
+from ._common import EXIT_OK, cli_terms, interrupted
 from ._explain import describe
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ class Repl:
         }
         with contextlib.suppress(ImportError):  # Windows has none
             import readline  # noqa: F401  (line editing and history for input(), where available)
+        # openai imports its chat resources on first use: do it now, so the first answer is not slower
+        # and a Ctrl-C during the first turn lands in the request, not in the middle of an import.
+        _ = session.base.chat.completions
 
     def run(self) -> int:
         self.out.note(f"{self._state()}. /help for commands, Ctrl-D to leave.")
@@ -105,6 +108,12 @@ class Repl:
         except openai.OpenAIError as exc:
             session.history.pop()
             self.out.error(describe(exc, session.args))
+            return
+        except Exception as exc:
+            if not interrupted(exc):
+                raise
+            session.history.pop()
+            self.out.notice("answer stopped; it is not kept in the conversation")
             return
         session.history.append(final.to_message())
         session._finish_notice(final)

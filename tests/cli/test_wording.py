@@ -128,3 +128,12 @@ def test_earlier_reasoning_is_sent_back_only_with_tools() -> None:
     with_tools = request_messages(history, tools=True)
     assert with_tools[1]["reasoning_content"] == "because"  # DeepSeek requires it then
     assert history[1]["reasoning_content"] == "because"  # the history itself keeps it
+
+
+def test_ctrl_c_inside_an_import_is_still_an_interruption() -> None:
+    from deepseek_openai._cli._common import interrupted
+
+    wrapped = RuntimeError("Error calling __set_name__ on 'cached_property'")
+    wrapped.__cause__ = KeyboardInterrupt()  # what Python raises when Ctrl-C lands in a class body
+    assert interrupted(wrapped)
+    assert not interrupted(RuntimeError("a plain bug"))
