@@ -367,7 +367,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     def _prepare(
         self, options: FinalRequestOptions, stream_cls: type[Any] | None, log: list[str] | None
     ) -> tuple[FinalRequestOptions, type[Any] | None]:
-        """The seam itself; ``log`` (when logging is on) collects what it did, for one DEBUG line."""
+        """The seam itself; ``log`` (at DEBUG) collects what it did, for one log line."""
         state = self._deepseek
         located = state.locate(options.method, options.url)
         url = self._route(located, options.url)
@@ -379,7 +379,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
                 prepared = prepare_request(endpoint.body, given, state.policy, state.plan(endpoint.body))
                 for notice in prepared.notices:
-                    if log is not None:
+                    if logger.isEnabledFor(logging.INFO):
                         logger.info("%s%s", _log.tag(), self._redacted(notice.message))
                     warn(notice.message, notice.category)
                 if not (given is options.json_data and _unchanged(given, prepared.body)):
@@ -396,14 +396,14 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         self, options: FinalRequestOptions, stream_cls: type[Any] | None
     ) -> tuple[FinalRequestOptions, type[Any] | None]:
         call = _log.begin()
-        log: list[str] = []
+        log: list[str] | None = [] if logger.isEnabledFor(logging.DEBUG) else None
         where = f"{options.method.upper()} {_log.safe_url(options.url)}"
         try:
             result = self._prepare(options, stream_cls, log)
         except DeepSeekError as exc:
             logger.info("#%d %s refused before sending: %s", call.number, where, self._redacted(str(exc)))
             raise
-        if logger.isEnabledFor(logging.DEBUG):
+        if log is not None:
             logger.debug("#%d %s%s", call.number, where, (": " + "; ".join(log)) if log else "")
         return result
 
