@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._common import EXIT_API, EXIT_OK, KEY_ENV, Output, add_command, make_client, one_line, redact_key
+from ._explain import describe
 
 if TYPE_CHECKING:
     from deepseek_openai._client import DeepSeek
@@ -132,7 +133,7 @@ def _check_key(client: DeepSeek, check: Callable[[bool, str, str], bool]) -> boo
     except AuthenticationError as exc:
         return check(False, "key accepted", f"the API refused the key (401). Fix: {exc.remedy}")
     except openai.OpenAIError as exc:
-        return check(False, "key accepted", one_line(exc))
+        return check(False, "key accepted", describe(exc))
     ids = ", ".join(m.id for m in models.data) or "none listed"
     return check(True, "key accepted", f"models: {ids}")
 
@@ -145,7 +146,7 @@ def _check_balance(client: DeepSeek, check: Callable[[bool, str, str], bool]) ->
     try:
         balance = get_balance(client)
     except openai.OpenAIError as exc:
-        check(False, "balance", one_line(exc))
+        check(False, "balance", describe(exc))
         return
     amounts = ", ".join(f"{b.total} {b.currency}" for b in balance.infos) or "no balance"
     if balance.is_available:
