@@ -293,7 +293,12 @@ def interrupted(exc: BaseException) -> bool:
 
 
 def kilo(tokens: int | None) -> str:
-    return "?" if tokens is None else f"{tokens // 1024}K"
+    """``384K`` / ``1M`` (binary units, as DeepSeek's 1M context and 384K output are counted)."""
+    if tokens is None:
+        return "?"
+    if tokens >= 1024 * 1024 and tokens % (1024 * 1024) == 0:
+        return f"{tokens // (1024 * 1024)}M"
+    return f"{tokens // 1024}K"
 
 
 def one_line(exc: BaseException) -> str:
