@@ -7,6 +7,7 @@ DeepSeek's rules applied before the network and its errors translated after it::
 
     client = get_client()  # DEEPSEEK_API_KEY
     client.chat.completions.create(model="deepseek-flash", messages=[...])
+    client.responses.create(model="deepseek-flash", input="...")  # stateless on DeepSeek
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         iter_events,
         to_message,
     )
+    from ._responses import function_calls, to_input_items
     from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
     from ._thinking import thinking_options
     from ._trace import request_id
@@ -174,6 +176,8 @@ _LAZY: dict[str, str] = {
     "get_reasoning": "_reasoning",
     "iter_events": "_reasoning",
     "to_message": "_reasoning",
+    "function_calls": "_responses",
+    "to_input_items": "_responses",
     "DeepSeekSettings": "_settings",
     "GuardMode": "_settings",
     "HistoryPolicy": "_settings",
@@ -271,6 +275,7 @@ __all__ = [
     "capability",
     "estimate_cost",
     "fim_complete",
+    "function_calls",
     "get_async_client",
     "get_balance",
     "get_client",
@@ -283,6 +288,7 @@ __all__ = [
     "request_id",
     "resolve_model",
     "thinking_options",
+    "to_input_items",
     "to_message",
     "usage_summary",
 ]

@@ -32,7 +32,15 @@ from typing_extensions import override
 
 from . import _log
 from ._catalogue import Effort
-from ._endpoints import Located, beta_only_error, foreign_url_error, guard_namespaces, locate, unserved_error
+from ._endpoints import (
+    Located,
+    beta_only_error,
+    foreign_url_error,
+    guard_namespaces,
+    locate,
+    unserved_advice,
+    unserved_error,
+)
 from ._errors import (
     TRACE_HEADER,
     ConfigurationError,
@@ -390,7 +398,10 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
             log.append(f"routed to {_log.safe_url(url)}")
         if body is not None or url is not None:
             options = replace_body(options, body, url)
-        return options, (deepseek_stream_cls(cast(Any, stream_cls)) if stream_cls is not None else None)
+        if stream_cls is None:
+            return options, None
+        # Each endpoint's streams end their own way ([DONE], or a Responses terminal event).
+        return options, deepseek_stream_cls(cast(Any, stream_cls), endpoint.body if endpoint else None)
 
     def _prepare_logged(
         self, options: FinalRequestOptions, stream_cls: type[Any] | None
@@ -437,7 +448,15 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
 
     @override
     def _ds_status_error(self, body: object, response: httpx2.Response) -> openai.APIStatusError:
-        error = make_status_error(body=body, response=response, secret=self.api_key)
+        remedy = None
+        if response.status_code == 404:
+            # A 404 for a path the endpoint table knows DeepSeek does not serve (sent in warn / off
+            # mode) gets that path's advice, not "check base_url".
+            request = response.request
+            located = self._deepseek.locate(request.method, str(request.url))
+            if located.endpoint is None and located.base is not None:
+                remedy = unserved_advice(located.method, located.path)
+        error = make_status_error(body=body, response=response, secret=self.api_key, remedy=remedy)
         if logger.isEnabledFor(logging.INFO):
             logger.info("%sfailed: %s", _log.tag(), error)
         return error

@@ -15,7 +15,7 @@ meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryab
             ├── MalformedResponseError         [openai.APIResponseValidationError]
             ├── DeepSeekConnectionError        [openai.APIConnectionError]
             │   ├── DeepSeekTimeoutError       [openai.APITimeoutError]
-            │   └── IncompleteStreamError                      stream ended without ``[DONE]``
+            │   └── IncompleteStreamError                      stream ended without its end marker
             └── DeepSeekStatusError            [openai.APIStatusError]  any other status
                 ├── InvalidFormatError         [openai.BadRequestError]            400
                 │   ├── ReasoningContentRequiredError
@@ -229,13 +229,14 @@ class DeepSeekTimeoutError(DeepSeekConnectionError, openai.APITimeoutError):
 
 
 class IncompleteStreamError(DeepSeekConnectionError):
-    """The stream ended without ``data: [DONE]``: the answer is incomplete."""
+    """The stream ended without its end marker (``data: [DONE]``, or a Responses stream's terminal
+    event): the answer is incomplete."""
 
     in_stream = True
 
-    def __init__(self, *, request: httpx2.Request, detail: str) -> None:
+    def __init__(self, *, request: httpx2.Request, detail: str, expected: str = "'data: [DONE]'") -> None:
         text = (
-            f"The DeepSeek stream from {where(request.url)} ended without 'data: [DONE]' ({detail}); "
+            f"The DeepSeek stream from {where(request.url)} ended without {expected} ({detail}); "
             "the answer is incomplete. Send the request again."
         )
         openai.APIError.__init__(self, text, request, body=None)
@@ -267,9 +268,10 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
 
     @classmethod
     def build(
-        cls, *, response: httpx2.Response, body: object | None, secret: str | None
+        cls, *, response: httpx2.Response, body: object | None, secret: str | None, remedy: str | None = None
     ) -> DeepSeekStatusError:
-        """Build the message from the server's text plus DeepSeek's documented cause and remedy."""
+        """Build the message from the server's text plus DeepSeek's documented cause and remedy
+        (``remedy``: a more specific one the caller knows, e.g. for a path DeepSeek does not serve)."""
         server = _server_message(body, response)
         server = redact(server, secret) if server else None
         body = redact(body, secret)
@@ -280,7 +282,8 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
             parts.append(f": {shown}" + ("" if shown.rstrip().endswith((".", "!", "?")) else "."))
         else:
             parts.append(".")
-        text = "".join(parts) + f" Cause: {cls.cause} Fix: {cls._fix(server)}"
+        fix = remedy or cls._fix(server)
+        text = "".join(parts) + f" Cause: {cls.cause} Fix: {fix}" + ("" if fix.endswith(".") else ".")
         text += " Retrying can help." if cls.retryable_status else " Retrying will not help."
         trace = response.headers.get(TRACE_HEADER)
         if trace:
@@ -468,11 +471,13 @@ def error_class_for(status: int, server_message: str | None) -> type[DeepSeekSta
     return ServerError if status >= 500 else DeepSeekStatusError
 
 
-def make_status_error(*, body: object, response: httpx2.Response, secret: str | None) -> DeepSeekStatusError:
+def make_status_error(
+    *, body: object, response: httpx2.Response, secret: str | None, remedy: str | None = None
+) -> DeepSeekStatusError:
     """Translate an error response into its DeepSeek exception (used by the client's openai seam)."""
     data = body.get("error", body) if isinstance(body, Mapping) else body
     cls = error_class_for(response.status_code, _server_message(data, response))
-    return cls.build(response=response, body=data, secret=secret)
+    return cls.build(response=response, body=data, secret=secret, remedy=remedy)
 
 
 def same_words(a: str, b: str) -> bool:

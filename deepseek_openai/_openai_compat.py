@@ -31,8 +31,10 @@ from typing_extensions import override
 __all__ = [
     "NOT_GIVEN",
     "PRIVATE_API",
+    "AsyncDeepSeekEventStream",
     "AsyncDeepSeekStream",
     "AsyncSeams",
+    "DeepSeekEventStream",
     "DeepSeekStream",
     "FinalRequestOptions",
     "NotGiven",
@@ -590,6 +592,47 @@ class _Plain:
         return None
 
 
+def _kept(stream: Any, events: Iterator[ServerSentEvent]) -> Iterator[ServerSentEvent]:
+    keep = stream.policy.keep
+    for sse in events:
+        if keep(stream, sse):
+            yield sse
+
+
+async def _akept(stream: Any, events: AsyncIterator[ServerSentEvent]) -> AsyncIterator[ServerSentEvent]:
+    keep = stream.policy.keep
+    async for sse in events:
+        if keep(stream, sse):
+            yield sse
+
+
+def _policed(stream: Any, items: Iterator[_T]) -> Iterator[_T]:
+    try:
+        yield from items
+    except Exception as exc:
+        translated = stream.policy.error(stream, exc)
+        if translated is None:
+            raise
+        raise translated  # noqa: B904 (the policy decides what is chained)
+    stream.policy.end(stream)
+
+
+async def _apoliced(stream: Any, inner: AsyncIterator[_T]) -> AsyncIterator[_T]:
+    try:
+        async for item in inner:
+            yield item
+    except Exception as exc:
+        translated = stream.policy.error(stream, exc)
+        if translated is None:
+            raise
+        raise translated  # noqa: B904 (the policy decides what is chained)
+    finally:
+        # Unlike `yield from`, `async for` does not close the inner generator when ours is
+        # closed early; close it so the response is released now, not at garbage collection.
+        await cast(Any, inner).aclose()
+    stream.policy.end(stream)
+
+
 class DeepSeekStream(Stream[_T]):
     """A :class:`openai.Stream` that follows its :class:`StreamPolicy` (see :mod:`._streaming`)."""
 
@@ -597,21 +640,11 @@ class DeepSeekStream(Stream[_T]):
 
     @override
     def _iter_events(self) -> Iterator[ServerSentEvent]:
-        keep = self.policy.keep
-        for sse in super()._iter_events():
-            if keep(self, sse):
-                yield sse
+        return _kept(self, super()._iter_events())
 
     @override
     def __stream__(self) -> Iterator[_T]:
-        try:
-            yield from super().__stream__()
-        except Exception as exc:
-            translated = self.policy.error(self, exc)
-            if translated is None:
-                raise
-            raise translated  # noqa: B904 (the policy decides what is chained)
-        self.policy.end(self)
+        return _policed(self, super().__stream__())
 
 
 class AsyncDeepSeekStream(AsyncStream[_T]):
@@ -620,25 +653,42 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
     policy: ClassVar[StreamPolicy] = _Plain()
 
     @override
-    async def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
-        keep = self.policy.keep
-        async for sse in super()._iter_events():
-            if keep(self, sse):
-                yield sse
+    def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
+        return _akept(self, super()._iter_events())
 
     @override
-    async def __stream__(self) -> AsyncIterator[_T]:
-        inner = super().__stream__()
-        try:
-            async for item in inner:
-                yield item
-        except Exception as exc:
-            translated = self.policy.error(self, exc)
-            if translated is None:
-                raise
-            raise translated  # noqa: B904 (the policy decides what is chained)
-        finally:
-            # Unlike `yield from`, `async for` does not close the inner generator when ours is
-            # closed early; close it so the response is released now, not at garbage collection.
-            await cast(Any, inner).aclose()
-        self.policy.end(self)
+    def __stream__(self) -> AsyncIterator[_T]:
+        return _apoliced(self, super().__stream__())
+
+
+# The same on a second pair of classes, for endpoints whose streams end differently (the Responses
+# API's typed events end with a terminal event, not [DONE]): each pair carries its own policy, and
+# each class must derive from openai's Stream directly (see the note above).
+
+
+class DeepSeekEventStream(Stream[_T]):
+    """A :class:`DeepSeekStream` for typed-event streams (its own :class:`StreamPolicy`)."""
+
+    policy: ClassVar[StreamPolicy] = _Plain()
+
+    @override
+    def _iter_events(self) -> Iterator[ServerSentEvent]:
+        return _kept(self, super()._iter_events())
+
+    @override
+    def __stream__(self) -> Iterator[_T]:
+        return _policed(self, super().__stream__())
+
+
+class AsyncDeepSeekEventStream(AsyncStream[_T]):
+    """The async twin of :class:`DeepSeekEventStream`."""
+
+    policy: ClassVar[StreamPolicy] = _Plain()
+
+    @override
+    def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
+        return _akept(self, super()._iter_events())
+
+    @override
+    def __stream__(self) -> AsyncIterator[_T]:
+        return _apoliced(self, super().__stream__())

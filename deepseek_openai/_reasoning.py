@@ -5,10 +5,11 @@ declare (it lives in pydantic's extras). Three things go wrong in practice, and 
 cover them:
 
 - reading it: :func:`get_reasoning` works on completions, choices, messages, chunks, deltas and
-  dicts, and keeps ``None`` (not thinking) apart from ``""`` (thinking, nothing said yet);
-- streaming it: :func:`iter_events` / :func:`aiter_events` yield typed events chunk by chunk and
-  end with the accumulated :class:`FinalMessage` (the first delta is often
-  ``reasoning_content: ""``, which truthiness-based parsers drop);
+  dicts, and on Responses API ``Response`` objects (their ``reasoning`` items), and keeps ``None``
+  (not thinking) apart from ``""`` (thinking, nothing said yet);
+- streaming it: :func:`iter_events` / :func:`aiter_events` yield typed events chunk by chunk, from
+  a chat stream or a Responses stream alike, and end with the accumulated :class:`FinalMessage`
+  (the first delta is often ``reasoning_content: ""``, which truthiness-based parsers drop);
 - sending it back: :func:`to_message` builds the assistant dict for the next request with
   ``reasoning_content`` kept, which DeepSeek requires when tools are used while thinking.
 
@@ -22,6 +23,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
+    Callable,
     Generator,
     Iterable,
     Iterator,
@@ -136,6 +138,8 @@ class FinalMessage:
     model: str | None = None
     created: int | None = None
     role: str = "assistant"
+    response: Any = None
+    """A Responses stream's final ``Response`` (from its terminal event); ``None`` for chat streams."""
 
     def to_message(self) -> dict[str, Any]:
         """The assistant dict to append to the history (see :func:`to_message`)."""
@@ -153,7 +157,18 @@ StreamEvent: TypeAlias = ReasoningDelta | ContentDelta | ToolCallDelta | UsageEv
 class _Accumulator:
     """What the stream has said so far. Lists are appended to in the hot loop, joined at the end."""
 
-    __slots__ = ("content", "created", "finish_reason", "id", "model", "reasoning", "tools", "usage")
+    __slots__ = (
+        "content",
+        "created",
+        "finish_reason",
+        "id",
+        "model",
+        "outputs",
+        "reasoning",
+        "response",
+        "tools",
+        "usage",
+    )
 
     def __init__(self) -> None:
         self.content: list[str] | None = None
@@ -164,6 +179,8 @@ class _Accumulator:
         self.id: str | None = None
         self.model: str | None = None
         self.created: int | None = None
+        self.outputs: dict[Any, int] = {}  # Responses streams: output_index -> tool-call index
+        self.response: Any = None  # Responses streams: the final Response
 
     def tool_piece(self, index: int, call_id: str | None, kind: str | None, fn: Any) -> ToolCallDelta:
         if fn is None:
@@ -205,6 +222,7 @@ class _Accumulator:
             id=self.id,
             model=self.model,
             created=self.created,
+            response=self.response,
         )
 
 
@@ -253,6 +271,16 @@ def _chunk_events(acc: _Accumulator, raw: Any) -> Iterator[StreamEvent]:  # noqa
     if usage is not None:
         acc.usage = usage
         yield UsageEvent(usage)
+
+
+_PerItem: TypeAlias = Callable[[_Accumulator, Any], Iterator[StreamEvent]]
+
+
+def _per_item(first: Any) -> _PerItem:
+    """The per-item function for a stream, chosen from its first item: chat chunks or Responses events."""
+    from ._responses import is_response_event, response_stream_events
+
+    return response_stream_events if is_response_event(first) else _chunk_events
 
 
 class _EventsBase:
@@ -310,8 +338,11 @@ class StreamEvents(_EventsBase):
 
     def _events(self) -> Generator[StreamEvent, None, None]:
         acc = self._acc
+        events: _PerItem | None = None
         for raw in self._stream:
-            yield from _chunk_events(acc, raw)
+            if events is None:
+                events = _per_item(raw)
+            yield from events(acc, raw)
         self._final = final = acc.message()
         yield final
 
@@ -350,19 +381,25 @@ class AsyncStreamEvents(_EventsBase):
 
     async def _events(self) -> AsyncGenerator[StreamEvent, None]:
         acc = self._acc
+        events: _PerItem | None = None
         async for raw in self._stream:
-            for event in _chunk_events(acc, raw):
+            if events is None:
+                events = _per_item(raw)
+            for event in events(acc, raw):
                 yield event
         self._final = final = acc.message()
         yield final
 
 
 def iter_events(stream: Iterable[Any]) -> StreamEvents:
-    """Typed events from a sync chat stream (``openai.Stream``, the DeepSeek stream, or dict chunks).
+    """Typed events from a sync chat or Responses stream (``openai.Stream``, the DeepSeek stream,
+    ``client.responses.stream(...)``, or dict chunks / events).
 
     Yields :class:`ReasoningDelta`, :class:`ContentDelta`, :class:`ToolCallDelta`,
     :class:`UsageEvent` and :class:`Finish` as chunks arrive, then one :class:`FinalMessage`
-    (also kept as ``.final``)::
+    (also kept as ``.final``). A Responses stream gives the same events (``Finish`` reads ``stop``,
+    ``tool_calls``, ``length``, ``content_filter`` or ``failed``; the final message keeps the
+    ``Response`` for :func:`deepseek_openai.to_input_items`)::
 
         events = iter_events(client.chat.completions.create(..., stream=True))
         for event in events:
@@ -425,7 +462,8 @@ def _check_readable(obj: Any, func: str) -> None:
 
 
 def get_reasoning(obj: Any) -> str | None:
-    """The ``reasoning_content`` of a completion (first choice), choice, message, chunk, delta or dict.
+    """The ``reasoning_content`` of a completion (first choice), choice, message, chunk, delta or dict,
+    or the reasoning text of a Responses API ``Response`` (its ``reasoning`` items) or reasoning item.
 
     ``None`` means the response had no reasoning (thinking off); ``""`` means thinking was on but
     nothing was said (or, for a delta, not yet). The two are kept apart on purpose: an empty
@@ -434,6 +472,10 @@ def get_reasoning(obj: Any) -> str | None:
     if isinstance(obj, FinalMessage):
         return obj.reasoning_content
     _check_readable(obj, "get_reasoning")
+    from ._responses import is_response, response_reasoning
+
+    if is_response(obj) or _field(obj, "type") == "reasoning":
+        return response_reasoning(obj)
     choice = _first_choice(obj)
     if choice is None:
         return None
@@ -444,6 +486,18 @@ def get_reasoning(obj: Any) -> str | None:
         extra = getattr(message, "__pydantic_extra__", None)
         value = extra.get("reasoning_content") if extra else getattr(message, "reasoning_content", None)
     return value if isinstance(value, str) else None
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+
+def _responses_to_message() -> TypeError:
+    return TypeError(
+        "to_message() got a Responses API response. Why: it builds a Chat Completions assistant message; "
+        "the Responses API takes input items instead. Fix: use deepseek_openai.to_input_items(response), "
+        "which keeps the reasoning items and function calls."
+    )
 
 
 def _tool_call_dict(call: Any) -> Any:
@@ -462,6 +516,19 @@ def _tool_call_dict(call: Any) -> Any:
     return dump(exclude_none=True) if callable(dump) else call
 
 
+def _final_message(obj: FinalMessage) -> dict[str, Any]:
+    if obj.response is not None:
+        raise _responses_to_message()
+    out: dict[str, Any] = {"role": obj.role}
+    if obj.content is not None:
+        out["content"] = obj.content
+    if obj.reasoning_content is not None:
+        out["reasoning_content"] = obj.reasoning_content
+    if obj.tool_calls:
+        out["tool_calls"] = [call.to_dict() for call in obj.tool_calls]
+    return out
+
+
 def to_message(obj: Any) -> dict[str, Any]:
     """The assistant message dict to append to ``messages`` for the next request.
 
@@ -471,15 +538,10 @@ def to_message(obj: Any) -> dict[str, Any]:
     ``annotations``) are dropped.
     """
     if isinstance(obj, FinalMessage):
-        out: dict[str, Any] = {"role": obj.role}
-        if obj.content is not None:
-            out["content"] = obj.content
-        if obj.reasoning_content is not None:
-            out["reasoning_content"] = obj.reasoning_content
-        if obj.tool_calls:
-            out["tool_calls"] = [call.to_dict() for call in obj.tool_calls]
-        return out
+        return _final_message(obj)
     _check_readable(obj, "to_message")
+    if _field(obj, "object") == "response":
+        raise _responses_to_message()
     choice = _first_choice(obj)
     if choice is None:
         raise ValueError(

@@ -32,6 +32,8 @@ from ._catalogue import (
     EFFORTS,
     NEWS_RETIREMENT,
     REASONING_PAGE,
+    RESPONSES,
+    RESPONSES_PAGE,
     Feature,
     Limits,
     ModelInfo,
@@ -41,11 +43,13 @@ from ._catalogue import (
 from ._errors import DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
 from ._history import backfill, missing_reasoning
 from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
-from ._thinking import THINKING_TYPES, effort_value, normalize_effort, thinking_value
+from ._thinking import THINKING_TYPES, effort_value, normalize_effort, responses_effort, thinking_value
 from ._translate import (
     OPENAI_USER_FIELDS,
     apply_user_id,
     identifier,
+    move_chat_switches,
+    normalize_responses_effort,
     rename,
     user_id_candidates,
     valid_user_id,
@@ -58,6 +62,9 @@ BodyKind = Literal["chat", "fim", "responses"]
 CHAT: Final[frozenset[BodyKind]] = frozenset({"chat"})
 FIM: Final[frozenset[BodyKind]] = frozenset({"fim"})
 CHAT_FIM: Final[frozenset[BodyKind]] = frozenset({"chat", "fim"})
+RESPONSES_KIND: Final[frozenset[BodyKind]] = frozenset({"responses"})
+CHAT_RESPONSES: Final[frozenset[BodyKind]] = frozenset({"chat", "responses"})
+EVERY_KIND: Final[frozenset[BodyKind]] = frozenset({"chat", "fim", "responses"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +164,9 @@ TRANSLATED: Final = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.TRANSLATE)
 """A faithful translation, made in every mode."""
 UNTRANSLATABLE: Final = Modes(Action.REFUSE, Action.DROP, Action.TRANSLATE)
 """An OpenAI value with no DeepSeek meaning: strict refuses; warn drops it and says so; off drops it."""
+SILENTLY_WRONG: Final = Modes(Action.REFUSE, Action.REFUSE, Action.SEND)
+"""DeepSeek accepts it, but the result would silently not be what the caller expects (state that
+will not exist, a built-in tool that will never run): refused in strict and warn; off sends it."""
 
 
 class Finding:
@@ -312,11 +322,18 @@ def _keys(*names: str) -> frozenset[str]:
 # Translations (phase TRANSLATE)
 
 
+_THINKING_OFF_FIX: Final[dict[BodyKind, str]] = {
+    "chat": ", thinking=False",
+    "responses": ", reasoning={'effort': 'none'}",
+}
+"""How to say "thinking off" where a retired name meant it (FIM never thinks)."""
+
+
 def _check_retired(body: dict[str, Any], p: Prepared) -> Finding | None:
     model = p.model
     if model is None or model.status != "retired":
         return None
-    off = ", thinking=False" if p.kind == "chat" and model.thinking is False else ""
+    off = _THINKING_OFF_FIX.get(p.kind, "") if model.thinking is False else ""
     return Finding(
         "model",
         requested=repr(model.requested),
@@ -330,7 +347,7 @@ def _check_retired(body: dict[str, Any], p: Prepared) -> Finding | None:
 def _repair_retired(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
     assert p.model is not None
     body["model"] = p.model.id
-    if p.kind == "chat":
+    if p.kind != "fim":
         p.implied_thinking = p.model.thinking
 
 
@@ -422,7 +439,7 @@ _THINKING_LIST: Final = " or ".join(f'{{"type": "{t}"}}' for t in THINKING_TYPES
 TRANSLATIONS: Final[tuple[Rule, ...]] = (
     Rule(
         "model.retired",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_retired,
         what="model=$requested is retired",
         why="$message",
@@ -501,7 +518,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "thinking.invalid",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_thinking_invalid,
         what="thinking=$value is not a DeepSeek thinking setting",
         why=f"the API takes thinking={_THINKING_LIST}",
@@ -514,7 +531,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "thinking.bool",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_thinking_bool,
         what="thinking=True/False",
         why='the API takes {"type": "enabled"} or {"type": "disabled"}',
@@ -527,7 +544,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "reasoning_effort.invalid",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_effort_invalid,
         what="reasoning_effort=$value is not a DeepSeek effort",
         why="the API accepts none, low, high (default) and max (minimal, medium, xhigh and ultra are mapped)",
@@ -539,7 +556,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "reasoning_effort.alias",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_effort_alias,
         what="reasoning_effort is an alias",
         why=f"the API runs every effort at one of {_EFFORT_LIST}",
@@ -920,19 +937,22 @@ def _openai_only(  # noqa: PLR0913 (one keyword per column of the row it builds)
     harmless: Callable[[Any], bool] | None = None,
     droppable: bool = True,
     unsupported: bool = False,
+    kinds: frozenset[BodyKind] = CHAT_FIM,
 ) -> Rule:
-    """A parameter DeepSeek does not have. ``harmless`` values mean what DeepSeek does anyway."""
+    """A parameter DeepSeek does not have. ``harmless`` values mean what DeepSeek does anyway.
+
+    In a Responses body the finding cites the Responses page (it ignores unknown parameters).
+    """
 
     def check(body: dict[str, Any], p: Prepared) -> Finding | None:
         value = body.get(key)
         if value is None or (harmless is not None and _harmless(harmless, value)):
             return None
-        return Finding(key, value=_short(value))
-        return None
+        return Finding(key, value=_short(value), source=RESPONSES_PAGE if p.kind == "responses" else None)
 
     return Rule(
         f"openai_only.{key}",
-        CHAT_FIM,
+        kinds,
         check,
         what=f"{key}=$value is an OpenAI-only parameter",
         why=why,
@@ -986,32 +1006,37 @@ OPENAI_ONLY: Final[tuple[Rule, ...]] = (
         "DeepSeek has no service tiers",
         "remove service_tier",
         harmless=lambda v: v in ("auto", "default"),
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "parallel_tool_calls",
         "DeepSeek has no parallel_tool_calls switch; the model may still call several tools at once",
         "remove parallel_tool_calls and handle every tool call in the reply",
         harmless=lambda v: v is True,
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "prompt_cache_key",
         "DeepSeek caches prompt prefixes automatically; it has no prompt_cache_key",
         "remove prompt_cache_key (pass user_id to isolate caches per end user)",
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "prompt_cache_retention",
         "DeepSeek has no prompt cache retention setting (its prefix cache is automatic)",
         "remove prompt_cache_retention",
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "prompt_cache_options",
         "DeepSeek has no prompt cache options (its prefix cache is automatic)",
         "remove prompt_cache_options",
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "store", "DeepSeek does not store completions", "remove store", harmless=lambda v: v is False
     ),
-    _openai_only("metadata", "DeepSeek has no request metadata", "remove metadata"),
+    _openai_only("metadata", "DeepSeek has no request metadata", "remove metadata", kinds=EVERY_KIND),
     _openai_only(
         "best_of",
         "DeepSeek returns exactly one completion and has no best_of",
@@ -1019,7 +1044,7 @@ OPENAI_ONLY: Final[tuple[Rule, ...]] = (
         harmless=lambda v: v == 1,
     ),
     _openai_only("verbosity", "DeepSeek has no verbosity setting", "remove verbosity"),
-    _openai_only("moderation", "DeepSeek has no moderation parameter", "remove moderation"),
+    _openai_only("moderation", "DeepSeek has no moderation parameter", "remove moderation", kinds=EVERY_KIND),
     _openai_only(
         "functions",
         "DeepSeek has no legacy functions/function_call API",
@@ -1230,7 +1255,7 @@ PARAMETERS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "temperature",
-        CHAT,
+        CHAT_RESPONSES,
         _check_temperature,
         what="temperature=$value",
         why="DeepSeek accepts temperature from 0 to $limit (and ignores it while thinking)",
@@ -1241,7 +1266,7 @@ PARAMETERS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "top_p",
-        CHAT,
+        CHAT_RESPONSES,
         _check_top_p,
         what="top_p=$value",
         why="DeepSeek accepts top_p in (0, 1]",
@@ -1273,10 +1298,11 @@ def _tools(body: Mapping[str, Any]) -> Sequence[Any]:
     return tools if _is_list(tools) else ()
 
 
-def _functions(body: Mapping[str, Any]) -> Iterator[tuple[int, Mapping[str, Any]]]:
+def _functions(body: Mapping[str, Any], kind: BodyKind = "chat") -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """The function objects of the tools: ``tool["function"]`` in chat, the tool itself in Responses."""
     for i, tool in enumerate(_tools(body)):
         if _is_mapping(tool) and tool.get("type") == "function":
-            fn = tool.get("function")
+            fn = tool if kind == "responses" else tool.get("function")
             yield i, (fn if _is_mapping(fn) else {})
 
 
@@ -1320,7 +1346,7 @@ _NAMES: dict[int, Any] = {}
 def _check_tool_names(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     limit = p.limits.max_tool_name_length
     pattern = _NAMES.get(limit) or _NAMES.setdefault(limit, identifier(limit))
-    for i, fn in _functions(body):
+    for i, fn in _functions(body, p.kind):
         name = fn.get("name")
         if type(name) is not str or pattern.fullmatch(name) is None:
             yield Finding("tools", i=i, name=_short(name), limit=limit, suggestion=repr(_safe_name(name)))
@@ -1328,7 +1354,7 @@ def _check_tool_names(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
 
 def _check_tool_unique(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     seen: set[str] = set()
-    for _, fn in _functions(body):
+    for _, fn in _functions(body, p.kind):
         name = fn.get("name")
         if type(name) is not str:
             continue
@@ -1388,7 +1414,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "tools.count",
-        CHAT,
+        CHAT_RESPONSES,
         _check_tools_count,
         what="$count tools were sent",
         why="DeepSeek supports at most $limit tools per request",
@@ -1412,7 +1438,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "tools.name",
-        CHAT,
+        CHAT_RESPONSES,
         _check_tool_names,
         what="tools[$i] has the function name $name",
         why="DeepSeek function names use only a-z, A-Z, 0-9, '_' and '-', at most $limit characters",
@@ -1423,7 +1449,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "tools.unique",
-        CHAT,
+        CHAT_RESPONSES,
         _check_tool_unique,
         what="the function name $name appears twice",
         why="DeepSeek needs unique function names",
@@ -1483,7 +1509,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
 
 ALLOW_TOOLS: Final = Rule(
     "allow_tools",
-    CHAT,
+    CHAT_RESPONSES,
     _check_allow_tools,
     what="tools were sent but this client has allow_tools=False",
     why="the client was configured to refuse function calling (the 2025 behaviour); DeepSeek itself "
@@ -1622,6 +1648,473 @@ FIM_RULES: Final[tuple[Rule, ...]] = (
 
 
 # --------------------------------------------------------------------------------------------
+# The Responses API (POST /responses; Responses page, 2026-09-11)
+#
+# DeepSeek serves it statelessly: the fields that ask the server to keep or find state are
+# refused (the caller expects state that will not exist), built-in tools are refused (the server
+# ignores them, so they would never run), and thinking travels as reasoning.effort.
+
+_RESEND: Final = (
+    "resend the whole conversation as input each turn: input=[*earlier_items, "
+    "*deepseek_openai.to_input_items(response), {'role': 'user', 'content': ...}]"
+)
+_KEEP_IT: Final = (
+    "keep the Response yourself (deepseek_openai.to_input_items(response) gives the next turn's input)"
+)
+
+
+def _input_items(body: Mapping[str, Any]) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    items = body.get("input")
+    if _is_list(items):
+        for i, item in enumerate(items):
+            if _is_mapping(item):
+                yield i, item
+
+
+def _given_field(key: str, harmless: Callable[[Any], bool] | None = None) -> Callable[..., Finding | None]:
+    """A check that finds ``key`` set to anything but ``None`` (or a ``harmless`` value)."""
+
+    def check(body: dict[str, Any], p: Prepared) -> Finding | None:
+        value = body.get(key)
+        if value is None or (harmless is not None and _harmless(harmless, value)):
+            return None
+        return Finding(key, value=_short(value))
+
+    return check
+
+
+def _check_item_reference(body: dict[str, Any], p: Prepared) -> Finding | None:
+    for i, item in _input_items(body):
+        if item.get("type") == "item_reference":
+            return Finding("input", i=i, ref=_short(item.get("id")))
+    return None
+
+
+def _include(body: Mapping[str, Any]) -> list[Any]:
+    include = body.get("include")
+    return list(include) if _is_list(include) else []
+
+
+def _check_include_encrypted(body: dict[str, Any], p: Prepared) -> Finding | None:
+    asked = [v for v in _include(body) if _str_in(v, RESPONSES.unsupported_includes)]
+    if asked:
+        return Finding("include", values=_short(asked))
+    return None
+
+
+def _check_include_other(body: dict[str, Any], p: Prepared) -> Finding | None:
+    other = [v for v in _include(body) if not _str_in(v, RESPONSES.unsupported_includes)]
+    if other:
+        return Finding("include", values=_short(other))
+    return None
+
+
+def _repair_include(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    kept = [v for v in _include(body) if _str_in(v, RESPONSES.unsupported_includes)]
+    if kept:
+        body["include"] = kept
+    else:
+        body.pop("include", None)
+
+
+def _tool_kind(tool: Any) -> object:
+    return tool.get("type") if _is_mapping(tool) else None
+
+
+def _check_builtin_tools(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for i, tool in enumerate(_tools(body)):
+        kind = _tool_kind(tool)
+        if not _str_in(kind, RESPONSES.tool_types) and kind != "custom":
+            yield Finding("tools", i=i, kind=_short(kind))
+
+
+def _check_custom_tools(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for i, tool in enumerate(_tools(body)):
+        if _tool_kind(tool) == "custom" and not _str_in(tool.get("name"), RESPONSES.custom_tools):
+            yield Finding("tools", i=i, name=_short(tool.get("name")))
+
+
+def _reasoning(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    reasoning = body.get("reasoning")
+    return reasoning if _is_mapping(reasoning) else {}
+
+
+_SUMMARY_FIELDS: Final = ("summary", "generate_summary")
+
+
+def _check_reasoning_summary(body: dict[str, Any], p: Prepared) -> Finding | None:
+    reasoning = _reasoning(body)
+    for name in _SUMMARY_FIELDS:
+        if reasoning.get(name) is not None:
+            return Finding(f"reasoning.{name}", value=_short(reasoning[name]))
+    return None
+
+
+def _repair_reasoning_summary(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body["reasoning"] = {k: v for k, v in _reasoning(body).items() if k not in _SUMMARY_FIELDS}
+
+
+def _check_responses_effort_invalid(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = responses_effort(body)
+    if value is not None and effort_value(value) is None:
+        return Finding("reasoning.effort", value=_short(value))
+    return None
+
+
+def _check_responses_effort_alias(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = responses_effort(body)
+    effort = effort_value(value)
+    if effort is not None and effort != value:
+        return Finding("reasoning.effort")
+    return None
+
+
+def _check_switches_conflict(body: dict[str, Any], p: Prepared) -> Finding | None:
+    """Chat's ``thinking`` / ``reasoning_effort`` disagree with each other or with ``reasoning.effort``."""
+    said = thinking_value(body.get("thinking"))
+    effort = effort_value(body.get("reasoning_effort"))
+    explicit = effort_value(responses_effort(body))
+    off = {e == "none" for e in (effort, explicit) if e is not None}
+    if said is not None:
+        off.add(not said)
+    exact = effort is not None and explicit is not None and effort != explicit
+    if len(off) > 1 or exact:
+        given = {k: body[k] for k in ("thinking", "reasoning_effort") if body.get(k) is not None}
+        if explicit is not None:
+            given["reasoning"] = {"effort": explicit}
+        return Finding("thinking", given=_short(given))
+    return None
+
+
+def _repair_drop_switches(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body.pop("thinking", None)
+    body.pop("reasoning_effort", None)
+
+
+def _check_chat_switches(body: dict[str, Any], p: Prepared) -> Finding | None:
+    if body.get("thinking") is not None or body.get("reasoning_effort") is not None:
+        return Finding("thinking")
+    return None
+
+
+def _check_max_output_tokens(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = body.get("max_output_tokens")
+    if value is None:
+        return None
+    ceiling = p.limits.max_output_tokens
+    if not _is_int(value) or value < 1 or (ceiling is not None and value > ceiling):
+        shown = str(ceiling) if ceiling is not None else "the model maximum"
+        return Finding("max_output_tokens", value=_short(value), ceiling=shown)
+    return None
+
+
+def _check_responses_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
+    if not p.lacks(Feature.VISION):
+        return None
+    for i, item in _input_items(body):
+        content = item.get("content")
+        if _is_list(content) and any(_part_kind(part) == RESPONSES.vision_part for part in content):
+            info = p.info
+            assert info is not None
+            return Finding("input", i=i, model=repr(info.id), source=info.source_of(Feature.VISION))
+    return None
+
+
+def _check_text_format(body: dict[str, Any], p: Prepared) -> Finding | None:
+    text = body.get("text")
+    fmt = text.get("format") if _is_mapping(text) else None
+    if fmt is not None and not (_is_mapping(fmt) and _str_in(fmt.get("type"), RESPONSES.text_formats)):
+        return Finding("text", value=_short(fmt))
+    return None
+
+
+_FORMATS: Final = ", ".join(sorted(RESPONSES.text_formats))
+
+RESPONSES_TRANSLATIONS: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.reasoning_effort.invalid",
+        RESPONSES_KIND,
+        _check_responses_effort_invalid,
+        what="reasoning.effort=$value is not a DeepSeek effort",
+        why="the Responses API accepts reasoning.effort none (thinking off), low, high (default) and max",
+        fix="use reasoning={'effort': 'low'}, 'high' or 'max', or {'effort': 'none'} to turn thinking off",
+        source=RESPONSES_PAGE,
+        action=ALWAYS_REFUSED,
+        keys=_keys("reasoning"),
+        phase=Phase.TRANSLATE,
+    ),
+    Rule(
+        "responses.reasoning_effort.alias",
+        RESPONSES_KIND,
+        _check_responses_effort_alias,
+        what="reasoning.effort is an alias",
+        why=f"DeepSeek runs every effort at one of {_EFFORT_LIST}",
+        fix="pass the effort it maps to",
+        source=RESPONSES_PAGE,
+        action=TRANSLATED,
+        keys=_keys("reasoning"),
+        phase=Phase.TRANSLATE,
+        repair=lambda body, finding, p: normalize_responses_effort(body),
+    ),
+    Rule(
+        "responses.thinking.contradiction",
+        RESPONSES_KIND,
+        _check_switches_conflict,
+        what="the thinking settings $given contradict each other",
+        why="the Responses API takes thinking only as reasoning.effort ('none' is off) and ignores "
+        "Chat Completions' thinking / reasoning_effort, so one of them would silently lose",
+        fix="set only reasoning={'effort': ...}",
+        source=RESPONSES_PAGE,
+        action=UNTRANSLATABLE,
+        keys=_keys("thinking", "reasoning_effort"),
+        phase=Phase.TRANSLATE,
+        repair=_repair_drop_switches,
+    ),
+    Rule(
+        "responses.thinking.chat_switches",
+        RESPONSES_KIND,
+        _check_chat_switches,
+        what="thinking / reasoning_effort are Chat Completions' switches",
+        why="the Responses API takes thinking as reasoning.effort ('none' turns it off) and ignores them",
+        fix="pass reasoning={'effort': 'none'} (or 'low', 'high', 'max')",
+        source=RESPONSES_PAGE,
+        action=TRANSLATED,
+        keys=_keys("thinking", "reasoning_effort"),
+        phase=Phase.TRANSLATE,
+        repair=lambda body, finding, p: move_chat_switches(body),
+    ),
+)
+
+RESPONSES_RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.previous_response_id",
+        RESPONSES_KIND,
+        _given_field("previous_response_id"),
+        what="previous_response_id=$value asks the server to continue a stored response",
+        why="DeepSeek's Responses API is stateless: nothing is stored, so there is no earlier response "
+        "to continue and its turns would be missing from the context",
+        fix=f"{_RESEND}, and drop previous_response_id",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("previous_response_id"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.conversation",
+        RESPONSES_KIND,
+        _given_field("conversation"),
+        what="conversation=$value asks for a stored conversation",
+        why="DeepSeek's Responses API is stateless: it keeps no conversations, so the earlier turns "
+        "would be missing from the context",
+        fix=f"keep the items yourself and {_RESEND}",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("conversation"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.background",
+        RESPONSES_KIND,
+        _given_field("background", harmless=lambda v: v is False),
+        what="background=$value asks for a response to poll later",
+        why="DeepSeek's Responses API is stateless: there is no background mode and no stored response "
+        "to poll, retrieve or cancel",
+        fix="drop background and wait for the call (run several at once with get_async_client(), or "
+        "stream=True to see progress)",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("background"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.store",
+        RESPONSES_KIND,
+        _given_field("store", harmless=lambda v: v is False),
+        what="store=$value asks the server to keep the response",
+        why="DeepSeek never stores responses (store is always false), so nothing could be retrieved, "
+        "listed or continued later",
+        fix=f"drop store (or pass store=False) and {_KEEP_IT}",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("store"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.prompt",
+        RESPONSES_KIND,
+        _given_field("prompt"),
+        what="prompt=$value refers to a stored prompt template",
+        why="DeepSeek stores no prompts and ignores the field, so the template's instructions would "
+        "silently be missing",
+        fix="put the prompt's text in instructions=... and its variables in the input",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("prompt"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.item_reference",
+        RESPONSES_KIND,
+        _check_item_reference,
+        what="input[$i] is an item_reference to $ref",
+        why="DeepSeek's Responses API is stateless: nothing is stored, so there is no item to refer to",
+        fix="send the item itself (deepseek_openai.to_input_items(response) gives the items of a response)",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("input"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.include.encrypted_content",
+        RESPONSES_KIND,
+        _check_include_encrypted,
+        what="include=$values asks for encrypted reasoning",
+        why="DeepSeek returns no encrypted reasoning (and no summaries): the chain of thought comes back "
+        "as plain text in a reasoning output item",
+        fix="remove it from include and replay the reasoning items themselves "
+        "(deepseek_openai.to_input_items(response) keeps them)",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("include"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.include",
+        RESPONSES_KIND,
+        _check_include_other,
+        what="include=$values",
+        why="DeepSeek's Responses API documents no include values (its built-in tools and logprobs "
+        "outputs do not exist there), so they would add nothing",
+        fix="remove include",
+        source=RESPONSES_PAGE,
+        action=IGNORED,
+        keys=_keys("include"),
+        repair=_repair_include,
+    ),
+    Rule(
+        "responses.tools.builtin",
+        RESPONSES_KIND,
+        _check_builtin_tools,
+        what="tools[$i] has type $kind",
+        why="DeepSeek's Responses API runs only function tools (and the custom tool apply_patch): it "
+        "accepts OpenAI's built-in tools (web search, file search, code interpreter, computer use, "
+        "image generation, MCP, ...) and ignores them, so the model would never use this one",
+        fix="implement the tool yourself and offer it as {'type': 'function', 'name': ..., "
+        "'parameters': {...}}",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("tools"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.tools.custom",
+        RESPONSES_KIND,
+        _check_custom_tools,
+        what="tools[$i] is the custom tool $name",
+        why=f"of the custom tools DeepSeek accepts only {', '.join(sorted(RESPONSES.custom_tools))}; "
+        "any other custom tool is a 400",
+        fix="offer it as a function tool {'type': 'function', 'name': ..., 'parameters': {...}}",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("tools"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.truncation",
+        RESPONSES_KIND,
+        _given_field("truncation", harmless=lambda v: v == "disabled"),
+        what="truncation=$value",
+        why="DeepSeek does not truncate the input: an input longer than the context window is a 400 instead",
+        fix="remove truncation and shorten the input yourself when it grows too long",
+        source=RESPONSES_PAGE,
+        action=IGNORED,
+        keys=_keys("truncation"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.reasoning.summary",
+        RESPONSES_KIND,
+        _check_reasoning_summary,
+        what="reasoning.summary=$value",
+        why="DeepSeek accepts it but produces no reasoning summary; the reasoning itself comes back in "
+        "full, as a reasoning output item",
+        fix="remove summary and read the reasoning with deepseek_openai.get_reasoning(response)",
+        source=RESPONSES_PAGE,
+        action=IGNORED,
+        keys=_keys("reasoning"),
+        repair=_repair_reasoning_summary,
+    ),
+    Rule(
+        "responses.max_output_tokens",
+        RESPONSES_KIND,
+        _check_max_output_tokens,
+        what="max_output_tokens=$value",
+        why="DeepSeek accepts max_output_tokens from 1 to $ceiling (it covers reasoning and answer "
+        "together; the API answers 400)",
+        fix="use 1 <= max_output_tokens <= $ceiling",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("max_output_tokens"),
+    ),
+    Rule(
+        "responses.vision",
+        RESPONSES_KIND,
+        _check_responses_vision,
+        what="input[$i] has an input_image part for model $model",
+        why="$model has no vision input (the API answers 400); deepseek-flash does",
+        fix="use model='deepseek-flash' for image input, or describe the image in text",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.text.format",
+        RESPONSES_KIND,
+        _check_text_format,
+        what="text.format=$value",
+        why=f"DeepSeek's Responses API accepts the text.format types {_FORMATS}",
+        fix="use text={'format': {'type': 'json_schema', 'name': ..., 'schema': {...}}} "
+        "(client.responses.parse(text_format=Model) builds it), or {'type': 'json_object'}",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("text"),
+    ),
+    *(
+        _openai_only(key, why, fix, kinds=RESPONSES_KIND)
+        for key, why, fix in (
+            ("user", "DeepSeek's Responses API documents no end-user field", "remove user"),
+            (
+                "safety_identifier",
+                "DeepSeek's Responses API documents no end-user field",
+                "remove safety_identifier",
+            ),
+            (
+                "max_tool_calls",
+                "DeepSeek has no cap on tool calls: the model may make more than you allow",
+                "remove max_tool_calls and stop your tool loop yourself after that many calls",
+            ),
+            ("top_logprobs", "DeepSeek's Responses API documents no logprobs", "remove top_logprobs"),
+            (
+                "stream_options",
+                "DeepSeek's Responses API documents no stream options",
+                "remove stream_options",
+            ),
+            ("access_programs", "DeepSeek has no access programs", "remove access_programs"),
+            ("image", "DeepSeek generates no images", "remove image"),
+            ("background_options", "DeepSeek has no background mode", "remove background_options"),
+            (
+                "context_management",
+                "DeepSeek manages no context on the server (it stores nothing)",
+                "remove context_management and shorten the input yourself",
+            ),
+        )
+    ),
+)
+"""The Responses API's own rows (besides the shared ones whose kinds include ``responses``)."""
+
+
+# --------------------------------------------------------------------------------------------
 # The table, in the order the rows run
 
 
@@ -1646,6 +2139,7 @@ USER_ID: Final = Rule(
 
 RULES: Final[tuple[Rule, ...]] = (
     *TRANSLATIONS,
+    *RESPONSES_TRANSLATIONS,
     *HISTORY,
     ALLOW_TOOLS,
     *MESSAGES,
@@ -1657,5 +2151,6 @@ RULES: Final[tuple[Rule, ...]] = (
     *PARAMETERS,
     *THINKING,
     USER_ID,
+    *RESPONSES_RULES,
 )
 """Every rule, each once, in the order the pipeline runs them (translations, history, checks)."""

@@ -6,6 +6,10 @@ a dropped TCP connection) that ``Response`` objects do not give. Per request, in
 (413 over the limit), record it, check the key (401), apply the next matching fault, then validate
 (400/422), check the balance (402) and the concurrency limit (429), and answer.
 
+Served: ``/chat/completions`` (also under ``/v1`` and ``/beta``), ``/beta/completions`` (FIM),
+``/models``, ``/user/balance`` and ``/responses`` (standard base only; :mod:`._responses` writes its
+objects and typed events, and the stateful ``/responses/...`` paths are stateless 404s).
+
 All mutable state lives in :class:`EmulatorState`, guarded by one lock, so the test thread can script
 and inspect while the server thread answers.
 """
@@ -39,6 +43,7 @@ from ._errors import (
     insufficient_balance,
     not_found,
     payload_too_large,
+    responses_not_found,
     status_error,
 )
 from ._faults import Fault, ScriptedReply, ScriptQueue
@@ -61,6 +66,7 @@ from ._replies import (
     fim_body,
     fim_events,
 )
+from ._responses import ResponsesRequest, parse_responses, response_object, responses_events
 from ._tokens import PrefixCache, chat_prompt_tokens, fim_prompt_tokens
 from ._validation import ChatRequest, FimRequest, parse_chat, parse_fim
 
@@ -296,6 +302,10 @@ class EmulatorApp:
             routes.append(Route(f"{prefix}/chat/completions", self._endpoint(self._chat)))
             routes.append(Route(f"{prefix}/models", self._endpoint(self._models)))
             routes.append(Route(f"{prefix}/user/balance", self._endpoint(self._balance)))
+        for prefix in ("", "/v1"):  # the Responses API is served on the standard base URL only
+            routes.append(Route(f"{prefix}/responses", self._endpoint(self._responses)))
+            routes.append(Route(f"{prefix}/responses/{{rest:path}}", self._endpoint(self._stateless)))
+        routes.append(Route("/beta/responses", self._endpoint(self._responses_outside_standard)))
         routes.append(Route("/beta/completions", self._endpoint(self._fim)))
         routes.append(Route("/completions", self._endpoint(self._fim_outside_beta)))
         routes.append(Route("/v1/completions", self._endpoint(self._fim_outside_beta)))
@@ -408,7 +418,7 @@ class EmulatorApp:
                 await ex.error(auth_failed(key or (scheme if scheme.lower() != "bearer" else "")))
                 return
             body = None if parsed is _NOT_JSON else parsed
-            if handler not in (self._chat, self._fim) or scope["method"] != "POST":
+            if handler not in (self._chat, self._fim, self._responses) or scope["method"] != "POST":
                 await self._after_auth(ex, handler, scope, body, raw, key)
                 return
             # Completions hold a concurrency slot from here on, through any injected delay or stall.
@@ -518,6 +528,30 @@ class EmulatorApp:
         )
         await self._complete(ex, request, tokens, key, path, fault)
 
+    async def _responses(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        if scope["method"] != "POST":
+            await ex.error(status_error(405))
+            return
+        body, _raw, fault = payload
+        request = parse_responses(_for_validation(body))
+        if isinstance(request, ApiError):
+            await ex.error(request, octet=bool(fault and fault.octet_stream))
+            return
+        assert key is not None
+        chat = request.chat
+        tools = [{"type": "function", "function": f} for f in chat.tools]
+        tokens = chat_prompt_tokens(chat.messages, tools)
+        await self._complete(ex, chat, tokens, key, scope["path"], fault, responses=request)
+
+    async def _responses_outside_standard(
+        self, ex: _Exchange, scope: Scope, payload: Any, key: str | None
+    ) -> None:
+        await ex.error(responses_not_found(beta=True))
+
+    async def _stateless(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        """``/responses/{id}``, ``.../cancel``, ``/responses/compact``, ...: nothing is stored (spec 12)."""
+        await ex.error(responses_not_found())
+
     async def _fim(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
         if scope["method"] != "POST":
             await ex.error(status_error(405))
@@ -539,6 +573,7 @@ class EmulatorApp:
         key: str,
         path: str,
         fault: Fault | None,
+        responses: ResponsesRequest | None = None,
     ) -> None:
         state = self.state
         octet = bool(fault and fault.octet_stream)
@@ -573,6 +608,9 @@ class EmulatorApp:
         )
         request_id = ex.trace_id if is_chat else f"cmpl-{ex.trace_id}"
         created = int(time.time())
+        if responses is not None:
+            await self._respond(ex, reply, responses, f"resp_{ex.trace_id.replace('-', '')}", created, fault)
+            return
         if request.stream:
             make_events = chat_events if is_chat else fim_events
             events = make_events(
@@ -594,6 +632,28 @@ class EmulatorApp:
                 await ex.whole(200, data)
             else:
                 await self._send_padded(ex, data, fault)
+
+    async def _respond(  # noqa: PLR0913 (the request path of the server, step by step)
+        self,
+        ex: _Exchange,
+        reply: Reply,
+        request: ResponsesRequest,
+        response_id: str,
+        created: int,
+        fault: Fault | None,
+    ) -> None:
+        """A Responses answer: typed events (no ``[DONE]``) or the ``Response`` object."""
+        model = request.chat.model
+        if request.chat.stream:
+            events = responses_events(reply, request, response_id=response_id, created=created, model=model)
+            await self._send_stream(ex, events, fault)
+            return
+        obj = response_object(reply, request, response_id=response_id, created=created, model=model)
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        if fault is None:
+            await ex.whole(200, data)
+        else:
+            await self._send_padded(ex, data, fault)
 
     # ------------------------------------------------------------------------------------------ wire
 

@@ -90,6 +90,7 @@ class ChatRequest:
     top_logprobs: int
     user_id: str | None
     prefix: dict[str, Any] | None  # the trailing ``prefix: true`` assistant message (beta)
+    schema: dict[str, Any] | None = None  # a JSON schema the answer must satisfy (Responses json_schema)
 
 
 @dataclass(slots=True)
