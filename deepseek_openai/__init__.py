@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         RateLimitError,
         ReasoningContentRequiredError,
         ResponseFormatUnavailableError,
+        RetiredModelWarning,
         ServerError,
         ServerOverloadedError,
         ThinkingToolChoiceError,
@@ -94,6 +95,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
     from ._responses import function_calls, to_input_items
     from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
     from ._thinking import thinking_options
+    from ._trace import request_id
     from ._usage import UsageSummary, estimate_cost, usage_summary
 
 # Public name -> submodule that defines it. ``import deepseek_openai`` stays cheap (it does not even
@@ -150,6 +152,7 @@ _LAZY: dict[str, str] = {
     "RateLimitError": "_errors",
     "ReasoningContentRequiredError": "_errors",
     "ResponseFormatUnavailableError": "_errors",
+    "RetiredModelWarning": "_errors",
     "ServerError": "_errors",
     "ServerOverloadedError": "_errors",
     "ThinkingToolChoiceError": "_errors",
@@ -180,6 +183,7 @@ _LAZY: dict[str, str] = {
     "HistoryPolicy": "_settings",
     "RetiredModelPolicy": "_settings",
     "thinking_options": "_thinking",
+    "request_id": "_trace",
     "UsageSummary": "_usage",
     "estimate_cost": "_usage",
     "usage_summary": "_usage",
@@ -250,6 +254,7 @@ __all__ = [
     "ResolvedModel",
     "ResponseFormatUnavailableError",
     "RetiredModelPolicy",
+    "RetiredModelWarning",
     "ServerError",
     "ServerOverloadedError",
     "Source",
@@ -280,6 +285,7 @@ __all__ = [
     "json_complete",
     "prefix_complete",
     "prices_at",
+    "request_id",
     "resolve_model",
     "thinking_options",
     "to_input_items",

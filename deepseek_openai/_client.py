@@ -19,6 +19,7 @@ joined to openai's client through the seams of :mod:`._openai_compat`.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack, cast
@@ -29,6 +30,7 @@ import openai
 from httpx2 import Timeout
 from typing_extensions import override
 
+from . import _log
 from ._catalogue import CHAT_API_PAGE, Effort
 from ._endpoints import (
     Located,
@@ -40,15 +42,18 @@ from ._endpoints import (
     unserved_error,
 )
 from ._errors import (
+    TRACE_HEADER,
     ConfigurationError,
     DeepSeekCompatibilityWarning,
     DeepSeekConnectionError,
+    DeepSeekError,
     DeepSeekRequestError,
     DeepSeekTimeoutError,
     MalformedResponseError,
     UnsupportedFeatureError,
     make_status_error,
 )
+from ._log import logger
 from ._openai_compat import (
     NOT_GIVEN,
     AsyncDeepSeekStream,
@@ -230,6 +235,22 @@ def _unchanged(before: Mapping[str, Any], after: dict[str, Any]) -> bool:
     return len(before) == len(after) and all(before.get(k, missing) is v for k, v in after.items())
 
 
+def _describe_body(
+    log: list[str], given: Mapping[str, Any], sent: Mapping[str, Any], applied: list[tuple[str, Any]]
+) -> None:
+    """The DEBUG line's account of a body: model, the rule rows that acted, the keys that changed."""
+    model = sent.get("model")
+    if model is not None:
+        log.append(f"model={_log.short(model)}")
+    if sent.get("stream"):
+        log.append("stream")
+    if applied:
+        log.append("rules: " + ", ".join(f"{rule} ({action})" for rule, action in applied))
+    changes = _log.body_changes(given, sent)
+    if changes:
+        log.append("sent " + ", ".join(changes))
+
+
 class _State:
     """What a DeepSeek client knows beyond openai's options."""
 
@@ -323,6 +344,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
                 "'insufficient_system_resource', /models without 'created'). Fix: leave it off."
             )
         settings = _settings_for(settings, policy)
+        _log.configure(settings.log)
         key = _resolve_key(api_key, settings)
         url, beta, urls = _resolve_urls(base_url, settings, beta, _deepseek_urls)
         if isinstance(timeout, NotGiven):
@@ -388,6 +410,14 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     def _ds_prepare(
         self, options: FinalRequestOptions, stream_cls: type[Any] | None
     ) -> tuple[FinalRequestOptions, type[Any] | None]:
+        if logger.isEnabledFor(logging.INFO):
+            return self._prepare_logged(options, stream_cls)
+        return self._prepare(options, stream_cls, None)
+
+    def _prepare(
+        self, options: FinalRequestOptions, stream_cls: type[Any] | None, log: list[str] | None
+    ) -> tuple[FinalRequestOptions, type[Any] | None]:
+        """The seam itself; ``log`` (at DEBUG) collects what it did, for one log line."""
         state = self._deepseek
         located = state.locate(options.method, options.url)
         url = self._route(located, options.url)
@@ -399,15 +429,39 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
                 prepared = prepare_request(endpoint.body, given, state.policy, state.plan(endpoint.body))
                 for notice in prepared.notices:
+                    if logger.isEnabledFor(logging.INFO):
+                        logger.info("%s%s", _log.tag(), self._redacted(notice.message))
                     warn(notice.message, notice.category)
                 if not (given is options.json_data and _unchanged(given, prepared.body)):
                     body = prepared.body
+                if log is not None:
+                    _describe_body(log, given, prepared.body, prepared.applied)
+        if url is not None and log is not None:
+            log.append(f"routed to {_log.safe_url(url)}")
         if body is not None or url is not None:
             options = replace_body(options, body, url)
         if stream_cls is None:
             return options, None
         # Each endpoint's streams end their own way ([DONE], or a Responses terminal event).
         return options, deepseek_stream_cls(cast(Any, stream_cls), endpoint.body if endpoint else None)
+
+    def _prepare_logged(
+        self, options: FinalRequestOptions, stream_cls: type[Any] | None
+    ) -> tuple[FinalRequestOptions, type[Any] | None]:
+        call = _log.begin()
+        log: list[str] | None = [] if logger.isEnabledFor(logging.DEBUG) else None
+        where = f"{options.method.upper()} {_log.safe_url(options.url)}"
+        try:
+            result = self._prepare(options, stream_cls, log)
+        except DeepSeekError as exc:
+            logger.info("#%d %s refused before sending: %s", call.number, where, self._redacted(str(exc)))
+            raise
+        if log is not None:
+            logger.debug("#%d %s%s", call.number, where, (": " + "; ".join(log)) if log else "")
+        return result
+
+    def _redacted(self, text: str) -> str:
+        return cast(str, redact(text, self.api_key if isinstance(self.api_key, str) else None))
 
     def _route(self, located: Located, url: str) -> str | None:
         """The URL to send to instead (a standard-only endpoint called on the beta URL), or ``None``.
@@ -455,21 +509,71 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
             located = self._deepseek.locate(request.method, str(request.url))
             if located.endpoint is None and located.base is not None:
                 remedy = unserved_advice(located.method, located.path)
-        return make_status_error(
+        error = make_status_error(
             body=body, response=response, secret=self._ds_secret(response), remedy=remedy
         )
+        if logger.isEnabledFor(logging.INFO):
+            logger.info("%sfailed: %s", _log.tag(), error)
+        return error
 
     @override
     def _ds_should_retry(self, response: httpx2.Response) -> bool | None:
         return False if response.status_code in _NEVER_RETRY else None
 
     @override
+    def _ds_request_id(self, response: httpx2.Response) -> str | None:
+        return response.headers.get(TRACE_HEADER)
+
+    @override
+    def _ds_response(self, response: httpx2.Response, retries_taken: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            call = _log.current()
+            retried = (
+                f" after {retries_taken} retr{'y' if retries_taken == 1 else 'ies'}" if retries_taken else ""
+            )
+            logger.debug(
+                "%s%d in %s%s (x-ds-trace-id: %s)",
+                _log.tag(),
+                response.status_code,
+                call.elapsed() if call is not None else "?",
+                retried,
+                response.headers.get(TRACE_HEADER) or "none",
+            )
+
+    @override
+    def _ds_retrying(
+        self, response: httpx2.Response | None, retry: int, max_retries: int, error: BaseException | None
+    ) -> None:
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        if response is not None:
+            reason = f"HTTP {response.status_code}"
+            trace = response.headers.get(TRACE_HEADER)
+            if trace:
+                reason += f" (x-ds-trace-id: {trace})"
+        else:
+            reason = _log.transport_failure(error)
+        logger.info(
+            "%sretry %d of %d after %s",
+            _log.tag(),
+            retry,
+            max_retries,
+            reason,
+            extra={"deepseek_retry": (retry, max_retries, response.status_code if response else None)},
+        )
+
+    @override
     def _ds_transport_error(self, exc: openai.APIConnectionError) -> Exception:
         if isinstance(exc, DeepSeekConnectionError):
             return exc
+        error: DeepSeekConnectionError
         if isinstance(exc, openai.APITimeoutError):
-            return DeepSeekTimeoutError(exc.request)
-        return DeepSeekConnectionError(request=exc.request)
+            error = DeepSeekTimeoutError(exc.request)
+        else:
+            error = DeepSeekConnectionError(request=exc.request)
+        if logger.isEnabledFor(logging.INFO):
+            logger.info("%sfailed: %s", _log.tag(), error)
+        return error
 
     @override
     def _ds_malformed(self, response: httpx2.Response, exc: Exception) -> Exception:

@@ -34,8 +34,9 @@ meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryab
                 └── ServerError                [openai.InternalServerError]        500 (and other 5xx)
                     └── ServerOverloadedError                                      503
 
-Warnings: ``DeepSeekCompatibilityWarning`` (guard_mode="warn") and ``DeprecationWarning`` (a
-retired model name was translated).
+Warnings (both shown by default, once per call site): ``DeepSeekCompatibilityWarning`` (a
+``UserWarning``: a parameter dropped, or sent anyway in warn mode) and ``RetiredModelWarning`` (a
+``FutureWarning``: a retired model name was translated).
 
 Causes and remedies come from DeepSeek's error-code page; the server's own message, the HTTP
 status and the ``x-ds-trace-id`` header are part of every message. The API key never is:
@@ -86,7 +87,17 @@ class DeepSeekError(openai.OpenAIError):
 
 
 class DeepSeekCompatibilityWarning(UserWarning):
-    """A request DeepSeek would reject or ignore was sent anyway (guard_mode='warn')."""
+    """A request DeepSeek would reject or ignore was changed or sent anyway (shown by default)."""
+
+
+class RetiredModelWarning(FutureWarning):
+    """A retired model name (``deepseek-chat``, ``deepseek-reasoner``) was translated to its replacement.
+
+    A :class:`FutureWarning`, not a :class:`DeprecationWarning`: Python shows FutureWarning by default
+    (it is the category documented for deprecations aimed at the people running the code), while
+    DeprecationWarning is hidden outside ``__main__``, so a retired name in an imported module would
+    be translated in silence. Shown once per call site, like every default-action warning.
+    """
 
 
 class ConfigurationError(DeepSeekError, ValueError):
@@ -288,38 +299,66 @@ def _request_secret(response: httpx2.Response) -> str | None:
     return header_secret(sent) if sent else None
 
 
+def where(url: httpx2.URL) -> str:
+    """``host:port`` of a request (the port only when the URL names one), for error messages."""
+    host = url.host
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{url.port}" if url.port else host
+
+
 class DeepSeekConnectionError(DeepSeekAPIError, openai.APIConnectionError):
     """The connection failed or dropped, before a response or in the middle of a stream."""
 
-    def __init__(self, *, message: str = "Connection error.", request: httpx2.Request) -> None:
-        host = request.url.host
-        text = (
-            f"{message} Could not complete the exchange with {host}. "
-            "Check the network and base_url; openai retries this automatically (max_retries)."
-        )
+    in_stream: bool = False
+    """True when the connection dropped after a stream had started (openai does not retry that)."""
+
+    def __init__(
+        self, *, message: str = "Connection error.", request: httpx2.Request, in_stream: bool = False
+    ) -> None:
+        if in_stream:
+            text = (
+                f"The connection to {where(request.url)} dropped in the middle of the stream; the answer "
+                "so far is incomplete. A stream is not retried: send the request again."
+            )
+        else:
+            text = (
+                f"{message} Could not complete the exchange with {where(request.url)}. "
+                "Check the network and base_url; openai retries this automatically (max_retries)."
+            )
         openai.APIError.__init__(self, text, request, body=None)
         self.retryable = True
+        self.in_stream = in_stream
 
 
 class DeepSeekTimeoutError(DeepSeekConnectionError, openai.APITimeoutError):
     """No answer within the timeout (long reasoning can take minutes: raise ``timeout``)."""
 
-    def __init__(self, request: httpx2.Request) -> None:
-        text = (
-            f"Request to {request.url.host} timed out. Long reasoning can take minutes: pass a larger "
-            "timeout= (the openai default is 600 s) or stream the answer."
-        )
+    def __init__(self, request: httpx2.Request, *, in_stream: bool = False) -> None:
+        if in_stream:
+            text = (
+                f"The stream from {where(request.url)} stalled past the timeout; the answer so far is "
+                "incomplete. Pass a larger timeout= and send the request again."
+            )
+        else:
+            text = (
+                f"Request to {where(request.url)} timed out. Long reasoning can take minutes: pass a "
+                "larger timeout= (the openai default is 600 s) or stream the answer."
+            )
         openai.APIError.__init__(self, text, request, body=None)
         self.retryable = True
+        self.in_stream = in_stream
 
 
 class IncompleteStreamError(DeepSeekConnectionError):
     """The stream ended without its end marker (``data: [DONE]``, or a Responses stream's terminal
     event): the answer is incomplete."""
 
+    in_stream = True
+
     def __init__(self, *, request: httpx2.Request, detail: str, expected: str = "'data: [DONE]'") -> None:
         text = (
-            f"The DeepSeek stream from {request.url.host} ended without {expected} ({detail}); "
+            f"The DeepSeek stream from {where(request.url)} ended without {expected} ({detail}); "
             "the answer is incomplete. Send the request again."
         )
         openai.APIError.__init__(self, text, request, body=None)
@@ -359,8 +398,10 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
         server = redact(server, secret) if server else None
         body = redact(body, secret)
         parts = [f"DeepSeek {response.status_code} {cls.title}"]
-        if server:
-            parts.append(f": {server}" + ("" if server.rstrip().endswith((".", "!", "?")) else "."))
+        # A server message that only repeats the title ("Insufficient Balance") is not said twice.
+        shown = None if server and same_words(server, cls.title) else server
+        if shown:
+            parts.append(f": {shown}" + ("" if shown.rstrip().endswith((".", "!", "?")) else "."))
         else:
             parts.append(".")
         fix = remedy or cls._fix(server)
@@ -561,6 +602,15 @@ def make_status_error(
     data = inner if isinstance(inner, Mapping | str) else body
     cls = error_class_for(response.status_code, _server_message(data, response))
     return cls.build(response=response, body=data, secret=secret, remedy=remedy)
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts say the same words, ignoring case, punctuation and a parenthesised detail."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", "", text.lower()))
+
+    return words(a) == words(b)
 
 
 def _server_message(body: object, response: httpx2.Response) -> str | None:

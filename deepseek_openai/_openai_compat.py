@@ -10,7 +10,9 @@ against the installed openai, so an upgrade that moves one fails there, loudly, 
 
 from __future__ import annotations
 
+import inspect
 import json
+import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, ClassVar, Final, Literal, Protocol, TypeVar, cast, overload
 
@@ -43,7 +45,9 @@ __all__ = [
     "SyncSeams",
     "forget_openai_env",
     "merged_body",
+    "model_request_id",
     "replace_body",
+    "stream_response",
     "stream_secret",
 ]
 
@@ -107,6 +111,11 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai.OpenAI", "_should_retry", ("response",)),
     ("openai.OpenAI", "_process_response_data", ("data", "cast_to", "response")),
     ("openai.OpenAI", "_build_request", ("options", "retries_taken")),
+    ("openai.OpenAI", "_sleep_for_retry", ("retries_taken", "max_retries", "options", "response")),
+    ("openai.AsyncOpenAI", "_sleep_for_retry", ("retries_taken", "max_retries", "options", "response")),
+    ("openai._models", "add_request_id", ("obj", "request_id")),
+    ("openai._response.APIResponse", "parse", ("to",)),
+    ("openai._legacy_response.LegacyAPIResponse", "parse", ("to",)),
     (
         "openai.OpenAI",
         "copy",
@@ -211,6 +220,38 @@ def set_default_stream_cls(client: openai.OpenAI | openai.AsyncOpenAI, cls: type
     client._default_stream_cls = cls
 
 
+def model_request_id(value: object) -> str | None:
+    """The ``_request_id`` openai keeps on every model it returns (``None`` when it has none)."""
+    if isinstance(value, openai.BaseModel):
+        # openai's add_request_id sets a plain attribute: it lands in the instance __dict__.
+        rid = value.__dict__.get("_request_id")
+        return rid if isinstance(rid, str) else None
+    return None
+
+
+def _fill_request_id(value: object, request_id: str | None) -> None:
+    """Set ``value._request_id`` (what openai fills from ``x-request-id``) when openai left it empty."""
+    if request_id is None or not isinstance(value, openai.BaseModel):
+        return
+    # Where openai's own add_request_id puts it (a plain attribute lands in the instance __dict__);
+    # writing the dict directly skips pydantic's __setattr__, which costs ~1 us per stream chunk.
+    attributes = value.__dict__
+    if attributes.get("_request_id") is None:
+        attributes["_request_id"] = request_id
+
+
+def stream_response(value: object) -> httpx2.Response | None:
+    """The HTTP response behind a stream, a raw response or an error, if ``value`` is one."""
+    if isinstance(value, Stream | AsyncStream):
+        return value.response
+    if isinstance(value, LegacyAPIResponse | BaseAPIResponse):
+        return value.http_response
+    if isinstance(value, httpx2.Response):
+        return value
+    response = getattr(value, "response", None)
+    return response if isinstance(response, httpx2.Response) else None
+
+
 def stream_secret(stream: Stream[Any] | AsyncStream[Any]) -> str | None:
     """The API key of the client a stream belongs to (to redact it from error events)."""
     key = getattr(stream._client, "api_key", None)
@@ -266,17 +307,36 @@ class ClientSeams(BaseClient[_HttpxT, Any]):
         """Called with every model openai built from a body or chunk; returns what the caller gets."""
         return value
 
+    def _ds_request_id(self, response: httpx2.Response) -> str | None:
+        """The request id to put in ``_request_id`` when openai found none (it reads ``x-request-id``)."""
+        return None
+
+    def _ds_response(self, response: httpx2.Response, retries_taken: int) -> None:
+        """Called once per successful HTTP response (a stream: once its headers arrived)."""
+
+    def _ds_retrying(
+        self, response: httpx2.Response | None, retry: int, max_retries: int, error: BaseException | None
+    ) -> None:
+        """Called before openai sleeps and sends again: retry ``retry`` of ``max_retries``, after
+        ``response`` (an error status) or ``error`` (a connection failure or timeout)."""
+
+    def _ds_cached_request_id(self, response: httpx2.Response) -> str | None:
+        # Read once per response (a header lookup costs ~2 us; a stream asks for every chunk).
+        cached = response.__dict__.get("_ds_request_id", _UNSET)
+        if cached is _UNSET:
+            cached = response.__dict__["_ds_request_id"] = self._ds_request_id(response)
+        return cast("str | None", cached)
+
     @override
     def _process_response_data(
         self, *, data: object, cast_to: type[ResponseT], response: httpx2.Response
     ) -> ResponseT:
         self._ds_check_data(data, cast_to, response)
-        return cast(
-            ResponseT,
-            self._ds_parsed(
-                super()._process_response_data(data=data, cast_to=cast_to, response=response), response
-            ),
-        )
+        value = super()._process_response_data(data=data, cast_to=cast_to, response=response)
+        # Stream chunks are built here and nowhere else; bodies are filled again after openai's own
+        # add_request_id (which writes x-request-id, None on DeepSeek) in _ds_checked.
+        _fill_request_id(value, self._ds_cached_request_id(response))
+        return cast(ResponseT, self._ds_parsed(value, response))
 
     @override
     def _make_status_error(
@@ -289,10 +349,17 @@ class ClientSeams(BaseClient[_HttpxT, Any]):
         decided = self._ds_should_retry(response)
         return super()._should_retry(response) if decided is None else decided
 
-    def _ds_checked(self, result: Any, cast_to: Any, response: httpx2.Response) -> Any:
-        """Raw responses translate their own parse failures; text where a model was expected is malformed."""
+    def _ds_checked(self, result: Any, cast_to: Any, response: httpx2.Response, retries_taken: int) -> Any:
+        """Raw responses translate their own parse failures; text where a model was expected is malformed.
+
+        Also where the request id is filled in: openai's ``add_request_id`` runs after parsing and
+        writes ``x-request-id`` (absent on DeepSeek), so DeepSeek's id goes in after it.
+        """
+        self._ds_response(response, retries_taken)
+        request_id = self._ds_cached_request_id(response)
         if isinstance(result, LegacyAPIResponse | BaseAPIResponse):
             original = result._parse
+            _with_request_id(result, request_id)
 
             def _parse(*, to: Any = None) -> Any:
                 try:
@@ -307,7 +374,34 @@ class ClientSeams(BaseClient[_HttpxT, Any]):
             return result
         if isinstance(result, str) and _expects_model(cast_to):
             raise self._ds_malformed(response, ValueError("the body is not JSON"))
+        _fill_request_id(result, request_id)
         return result
+
+
+_UNSET: Final = object()
+
+
+def _with_request_id(result: LegacyAPIResponse[Any] | BaseAPIResponse[Any], request_id: str | None) -> None:
+    """Make a raw response's ``parse()`` fill the request id into what it returns (sync or async)."""
+    parse = getattr(result, "parse", None)
+    if parse is None or request_id is None:
+        return
+    if inspect.iscoroutinefunction(parse):
+
+        async def _aparse(*, to: Any = None) -> Any:
+            value = await parse(to=to)
+            _fill_request_id(value, request_id)
+            return value
+
+        result.__dict__["parse"] = _aparse
+        return
+
+    def _parse(*, to: Any = None) -> Any:
+        value = parse(to=to)
+        _fill_request_id(value, request_id)
+        return value
+
+    result.__dict__["parse"] = _parse
 
 
 def _expects_model(cast_to: Any) -> bool:
@@ -358,6 +452,21 @@ class SyncSeams(ClientSeams[httpx2.Client], openai.OpenAI):
             raise self._ds_transport_error(exc) from exc
 
     @override
+    def _sleep_for_retry(
+        self,
+        *,
+        retries_taken: int,
+        max_retries: int,
+        options: FinalRequestOptions,
+        response: httpx2.Response | None,
+    ) -> None:
+        # openai calls this inside its `except` clause, so the failure being retried is the current one.
+        self._ds_retrying(response, retries_taken + 1, max_retries, sys.exc_info()[1])
+        super()._sleep_for_retry(
+            retries_taken=retries_taken, max_retries=max_retries, options=options, response=response
+        )
+
+    @override
     def _process_response(
         self,
         *,
@@ -379,7 +488,7 @@ class SyncSeams(ClientSeams[httpx2.Client], openai.OpenAI):
             )
         except PARSE_ERRORS as exc:
             raise self._ds_malformed(response, exc) from exc
-        return cast(ResponseT, self._ds_checked(result, cast_to, response))
+        return cast(ResponseT, self._ds_checked(result, cast_to, response, retries_taken))
 
 
 class AsyncSeams(ClientSeams[httpx2.AsyncClient], openai.AsyncOpenAI):
@@ -426,6 +535,20 @@ class AsyncSeams(ClientSeams[httpx2.AsyncClient], openai.AsyncOpenAI):
             raise self._ds_transport_error(exc) from exc
 
     @override
+    async def _sleep_for_retry(
+        self,
+        *,
+        retries_taken: int,
+        max_retries: int,
+        options: FinalRequestOptions,
+        response: httpx2.Response | None,
+    ) -> None:
+        self._ds_retrying(response, retries_taken + 1, max_retries, sys.exc_info()[1])
+        await super()._sleep_for_retry(
+            retries_taken=retries_taken, max_retries=max_retries, options=options, response=response
+        )
+
+    @override
     async def _process_response(
         self,
         *,
@@ -447,7 +570,7 @@ class AsyncSeams(ClientSeams[httpx2.AsyncClient], openai.AsyncOpenAI):
             )
         except PARSE_ERRORS as exc:
             raise self._ds_malformed(response, exc) from exc
-        return cast(ResponseT, self._ds_checked(result, cast_to, response))
+        return cast(ResponseT, self._ds_checked(result, cast_to, response, retries_taken))
 
 
 # --------------------------------------------------------------------------------------------

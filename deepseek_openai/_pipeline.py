@@ -245,6 +245,7 @@ _SUFFIX: Final = {
 def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], prepared: Prepared) -> None:
     if action is Action.REFUSE:
         raise rule.error(finding)
+    prepared.applied.append((rule.id, action))
     if action is Action.TRANSLATE:
         rule.apply_repair(body, finding, prepared)
         if rule.notice is not None:

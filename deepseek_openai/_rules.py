@@ -43,7 +43,7 @@ from ._catalogue import (
     ResolvedModel,
     Source,
 )
-from ._errors import DeepSeekRequestError, UnsupportedFeatureError
+from ._errors import DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
 from ._history import backfill, missing_reasoning
 from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
 from ._thinking import THINKING_TYPES, effort_value, normalize_effort, responses_effort, thinking_value
@@ -267,6 +267,8 @@ class Prepared:
     implied_thinking: bool | None = None
     """The thinking mode a retired model name meant (``deepseek-reasoner`` thought)."""
     notices: list[Notice] = field(default_factory=list)
+    applied: list[tuple[str, Action]] = field(default_factory=list)
+    """(rule id, action) of every row that acted on the body, in order (for the DEBUG log line)."""
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
     messages_copied: bool = False
@@ -455,7 +457,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         keys=_keys("model"),
         phase=Phase.TRANSLATE,
         repair=_repair_retired,
-        notice=DeprecationWarning,
+        notice=RetiredModelWarning,
         translated="$message Sent as model=$replacement for now.",
     ),
     Rule(

@@ -24,6 +24,7 @@ DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
 GuardMode = Literal["strict", "warn", "off"]
 HistoryPolicy = Literal["backfill", "error", "off"]
 RetiredModelPolicy = Literal["translate", "error"]
+LogLevel = Literal["debug", "info", "warning"]
 
 _ENV_PREFIX = "DEEPSEEK_"
 
@@ -101,6 +102,11 @@ class DeepSeekSettings(BaseSettings):
         default=True,
         description="Set false to refuse every tool (the 2025 behaviour, when DeepSeek had none).",
     )
+    log: LogLevel | None = Field(
+        default=None,
+        description="Log the package's decisions to stderr at this level: debug, info or warning "
+        "(logger 'deepseek_openai'; unset: logging is left to the application).",
+    )
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -117,6 +123,14 @@ class DeepSeekSettings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with https:// (or http:// for a local server)")
         return value.rstrip("/")
+
+    @field_validator("log", mode="before")
+    @classmethod
+    def _log_level_any_case(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return value or None
+        return value
 
     def updated(self, **changes: Any) -> DeepSeekSettings:
         """A validated copy with ``changes`` applied; every field is passed, so the environment cannot win.
@@ -244,7 +258,10 @@ def _describe(exc: ValidationError, values: dict[str, Any]) -> str:
         description = (
             DeepSeekSettings.model_fields[field].description if field in DeepSeekSettings.model_fields else ""
         )
-        lines.append(f"{origin}: {error['msg']}. Expected: {description}")
+        message = error["msg"]
+        if error["type"] == "bool_parsing":
+            message += " (use true or false, 1 or 0, yes or no, on or off; unset for the default)"
+        lines.append(f"{origin}: {message}. Expected: {description}")
     return "Invalid DeepSeek settings: " + "; ".join(lines)
 
 

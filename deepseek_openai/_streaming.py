@@ -67,9 +67,9 @@ class _DeepSeekPolicy:
             return None
         request = stream.response.request
         if isinstance(exc, openai.APITimeoutError):
-            translated: Exception = DeepSeekTimeoutError(request)
+            translated: Exception = DeepSeekTimeoutError(request, in_stream=True)
         elif isinstance(exc, openai.APIConnectionError):
-            translated = DeepSeekConnectionError(request=request)
+            translated = DeepSeekConnectionError(request=request, in_stream=True)
         elif isinstance(exc, openai.APIError):
             trace_id = stream.response.headers.get(TRACE_HEADER)
             translated = DeepSeekStreamError(

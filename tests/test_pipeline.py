@@ -14,6 +14,7 @@ from deepseek_openai import (
     DeepSeekCompatibilityWarning,
     DeepSeekRequestError,
     DeepSeekSettings,
+    RetiredModelWarning,
     UnsupportedFeatureError,
 )
 from deepseek_openai._endpoints import find
@@ -64,7 +65,9 @@ def test_a_plain_request_passes_unchanged_and_is_not_mutated() -> None:
 
 
 @pytest.mark.parametrize(("name", "thinking"), [("deepseek-chat", "disabled"), ("deepseek-reasoner", None)])
-def test_retired_names_are_translated_with_a_deprecation_notice(name: str, thinking: str | None) -> None:
+def test_retired_names_are_translated_with_a_visible_retirement_notice(
+    name: str, thinking: str | None
+) -> None:
     prepared = run(chat(model=name))
     assert prepared.body["model"] == "deepseek-flash"
     if thinking:
@@ -73,7 +76,8 @@ def test_retired_names_are_translated_with_a_deprecation_notice(name: str, think
     else:
         assert prepared.thinking is True
     [notice] = prepared.notices
-    assert notice.category is DeprecationWarning
+    assert notice.category is RetiredModelWarning
+    assert issubclass(notice.category, FutureWarning)  # shown by default, unlike DeprecationWarning
     assert name in notice.message
     assert "2026-07-24" in notice.message
     assert "deepseek-flash" in notice.message

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import threading
 import time
 import uuid
@@ -95,6 +96,9 @@ MAX_RECORDED_BYTES = 64 * MIB
 MAX_COUNTED_PATHS = 1_024
 """Distinct paths counted one by one; requests to further unknown paths are counted as ``<other>``."""
 _SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "proxy-authorization")
+
+request_log = logging.getLogger("deepseek_openai.testing")
+"""One INFO line per request answered: method, path, status, time, trace id (never a header or a body)."""
 _RAW_SEND = "deepseek_emulator.raw_send"
 
 
@@ -366,14 +370,40 @@ class EmulatorApp:
 
     # ------------------------------------------------------------------------------------------ flow
 
-    async def _handle(  # noqa: PLR0912, PLR0915 (the request path of the server, step by step)
+    async def _handle(
         self,
         handler: _Handler,
         scope: Scope,
         receive: Receive,
         send: Send,
     ) -> None:
+        if not request_log.isEnabledFor(logging.INFO):
+            await self._exchange(handler, scope, receive, send, None)
+            return
+        started = time.perf_counter()
         ex = _Exchange(scope, receive, send, self.closing)
+        try:
+            await self._exchange(handler, scope, receive, send, ex)
+        finally:
+            status = ex.record.status if ex.record is not None else None
+            request_log.info(
+                "%s %s %s %.1f ms x-ds-trace-id=%s",
+                scope.get("method", "?"),
+                scope.get("path", "?"),
+                status if status is not None else "dropped",
+                (time.perf_counter() - started) * 1000,
+                ex.trace_id,
+            )
+
+    async def _exchange(  # noqa: PLR0912, PLR0915 (the request path of the server, step by step)
+        self,
+        handler: _Handler,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        exchange: _Exchange | None,
+    ) -> None:
+        ex = exchange or _Exchange(scope, receive, send, self.closing)
         state = self.state
         path: str = scope["path"]
         headers: dict[str, str] = {}

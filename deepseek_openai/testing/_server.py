@@ -63,6 +63,8 @@ def _asgi_transport_class() -> type[httpx2.ASGITransport]:
     return DroppingASGITransport
 
 
+_ANY_TO_LOOPBACK = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1", "[::]": "::1"}
+"""The wildcard addresses, and the loopback address a local client uses for each."""
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
 
@@ -211,9 +213,19 @@ class DeepSeekEmulator:
         return self._bound_port
 
     @property
+    def host(self) -> str:
+        """The interface it listens on (``0.0.0.0`` or ``::`` for all of them)."""
+        return self._host
+
+    @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no trailing slash): the standard base URL."""
-        host = f"[{self._host}]" if ":" in self._host else self._host
+        """``http://127.0.0.1:PORT`` (no trailing slash): the standard base URL.
+
+        Bound to all interfaces (``0.0.0.0`` / ``::``), this is still the loopback URL: a client on this
+        machine reaches it there, and the DeepSeek client refuses plain http to other hosts.
+        """
+        host = _ANY_TO_LOOPBACK.get(self._host, self._host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     @property

@@ -23,7 +23,7 @@ import openai
 import pytest
 from openai.resources.responses import Responses
 
-from deepseek_openai import DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
+from deepseek_openai import DeepSeek, DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
 from deepseek_openai._catalogue import MODELS, Feature
 from deepseek_openai._endpoints import SUPPORTED_SUBNAMESPACES, UNSERVED_METHODS, unsupported_namespaces
 from deepseek_openai._rules import RULES, Action, Policy
@@ -63,7 +63,7 @@ class Translation:
     sent: dict[str, Any]
     """Keys that must be in the body sent (value None: must be absent)."""
     warning: tuple[str, str, str] | None = None
-    """(what, dated why, fix) fragments of the DeprecationWarning, if one is expected."""
+    """(what, dated why, fix) fragments of the RetiredModelWarning, if one is expected."""
     client: dict[str, Any] = field(default_factory=dict)
     endpoint: str = "chat"
     """``chat`` or ``responses``: which create() the kwargs go to."""
@@ -917,7 +917,7 @@ def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorde
             assert key not in body
         else:
             assert body[key] == value
-    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    deprecations = [w for w in caught if issubclass(w.category, RetiredModelWarning)]
     if case.warning is None:
         assert deprecations == []
         return

@@ -29,7 +29,12 @@ from hypothesis import strategies as st
 
 import deepseek_openai as ds
 from deepseek_openai._catalogue import ALIASES, EFFORTS, MODELS, RETIRED
-from deepseek_openai._errors import ConfigurationError, DeepSeekRequestError, UnsupportedFeatureError
+from deepseek_openai._errors import (
+    ConfigurationError,
+    DeepSeekRequestError,
+    RetiredModelWarning,
+    UnsupportedFeatureError,
+)
 from deepseek_openai._pipeline import prepare_request
 from deepseek_openai._rules import Policy
 from deepseek_openai.testing import DeepSeekEmulator, ScriptedReply
@@ -369,7 +374,7 @@ def test_chat_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
     for notice in prepared.notices:
         # Strict mode warns only about renamed models and about native parameters the server settles
         # (thinking vs reasoning_effort): everything else it refuses or translates quietly.
-        assert notice.category is DeprecationWarning or notice.message.endswith(
+        assert notice.category is RetiredModelWarning or notice.message.endswith(
             "(strict mode: sent unchanged)"
         )
 
@@ -608,7 +613,7 @@ def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], polic
     )
     emu.queue_reply(ScriptedReply(content="ok"))
     with client, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", RetiredModelWarning)
         result = client.chat.completions.create(**kwargs, extra_body=extra or None)
         if body.get("stream"):
             chunks = list(result)
