@@ -76,7 +76,7 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     Endpoint("GET", "/models", STANDARD, "models", None, "the model list", ENDPOINTS_PAGE),
     Endpoint("GET", "/user/balance", STANDARD, None, None, "the balance", ENDPOINTS_PAGE),
     Endpoint("POST", "/responses", STANDARD, "responses", "responses", "the Responses API", RESPONSES_PAGE),
-    Endpoint("POST", "/files", STANDARD, "files", None, "file upload", FILES_PAGE),
+    Endpoint("POST", "/files", STANDARD, "files", "files", "file upload", FILES_PAGE),
     Endpoint("GET", "/files", STANDARD, "files", None, "the file list", FILES_PAGE),
     Endpoint("GET", "/files/{file_id}", STANDARD, "files", None, "a file", FILES_PAGE),
     Endpoint("DELETE", "/files/{file_id}", STANDARD, "files", None, "file deletion", FILES_PAGE),
