@@ -80,8 +80,7 @@ class _Walk:
         rows = self.by_part.get(kind) if type(kind) is str else None
         return self.other_parts if rows is None else rows
 
-    def rows(self, message: Mapping[str, Any]) -> tuple[Step, ...]:
-        role = message.get("role")
+    def rows(self, role: object, message: Mapping[str, Any]) -> tuple[Step, ...]:
         rows = self.by_role.get(role) if type(role) is str else None
         if rows is None:
             rows = self.unknown
@@ -215,23 +214,28 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
         return
     prepared.last = len(messages) - 1
     part_rows = walk.parts
+    odd = tool_turns = False
     for i, message in enumerate(messages):
         # Hot loop over the whole history: `type is dict` skips the slow ABC isinstance for dicts.
         if type(message) is not dict and not isinstance(message, Mapping):
+            odd = True
             continue
-        for rule, action in walk.rows(message):
+        role = message.get("role")
+        if role == "tool" or "tool_calls" in message:
+            tool_turns = True
+        for rule, action in walk.rows(role, message):
             finding = rule.check(message, i, prepared)
             if finding is not None:
                 _act(rule, action, finding, body, prepared)
         content = message.get("content")
         if part_rows and type(content) is not str and isinstance(content, list | tuple):
-            role = message.get("role")
             for j, part in enumerate(content):
                 prepared.part = j
                 for rule, action in walk.part_rows(part):
                     finding = rule.check(part, i, role, prepared)
                     if finding is not None:
                         _act(rule, action, finding, body, prepared)
+    prepared.odd_messages, prepared.tool_turns = odd, tool_turns
 
 
 _SUFFIX: Final = {Action.DROP: " (warn mode: {} was dropped)", Action.WARN: " (warn mode: sent unchanged)"}

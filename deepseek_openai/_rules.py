@@ -300,6 +300,10 @@ class Prepared:
     """The index of the content part the walk is at (read by the PART rows)."""
     images: ImageTally | None = None
     """The request's images so far (``None``: none met yet); see :meth:`image`."""
+    odd_messages: bool = True
+    tool_turns: bool = True
+    """What the walk over the messages saw: a message that is not a mapping, a tool call or result.
+    True until the walk has looked, so the BODY rows that read them never skip unseen messages."""
 
     def image(self, part: Mapping[str, Any], i: int) -> ImageRef | None:
         """The image of the part the walk is at (message ``i``, part :attr:`part`), read once and counted."""
@@ -679,7 +683,7 @@ def _check_messages_empty(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 def _check_message_types(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     messages = body.get("messages")
-    if not _is_list(messages):
+    if not p.odd_messages or not _is_list(messages):
         return None
     for i, message in enumerate(messages):
         if not _is_mapping(message):
@@ -763,7 +767,7 @@ def _check_part_vision(part: Any, i: int, role: object, p: Prepared) -> Finding 
 def _check_tool_order(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     """Every tool message answers a call of the assistant turn just before it; every call is answered."""
     messages = body.get("messages")
-    if not _is_list(messages):
+    if not p.tool_turns or not _is_list(messages):
         return None
     pending: set[Any] | None = None
     for i, message in enumerate(messages):
@@ -818,17 +822,6 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix="pass messages=[{'role': 'user', 'content': '...'}]",
         source=CHAT_API_PAGE,
         action=REJECTED,
-    ),
-    Rule(
-        "messages.type",
-        CHAT,
-        _check_message_types,
-        what="messages[$i] is a $type",
-        why="every message must be a mapping with a role",
-        fix="pass dicts (deepseek_openai.to_message turns a response message into one)",
-        source=CHAT_API_PAGE,
-        action=REJECTED,
-        keys=_keys("messages"),
     ),
     Rule(
         "messages.role",
@@ -944,6 +937,17 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         scope=Scope.PART,
         parts=_IMAGE_PARTS,
         unsupported=True,
+    ),
+    Rule(
+        "messages.type",
+        CHAT,
+        _check_message_types,
+        what="messages[$i] is a $type",
+        why="every message must be a mapping with a role",
+        fix="pass dicts (deepseek_openai.to_message turns a response message into one)",
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        keys=_keys("messages"),
     ),
     Rule(
         "messages.tool_order",
