@@ -59,7 +59,8 @@ class Endpoint:
     namespace: str | None
     """The openai client namespace that calls it (``None``: only through ``client.get/post``)."""
     body: BodyKind | None
-    """Which rows of the rule table its JSON body meets (``None``: no body rules)."""
+    """Which rows of the rule table its body meets (``None``: no body rules). ``files`` is a multipart
+    upload: its form fields, with the file read (not consumed) under ``file``."""
     title: str
     source: Source
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
