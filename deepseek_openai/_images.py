@@ -121,16 +121,16 @@ def dimensions(read: Reader, mime: str | None) -> tuple[int, int] | None:
 
 
 def _webp_dimensions(head: bytes) -> tuple[int, int] | None:
+    chunk = head[:4]
+    if chunk == b"VP8L" and len(head) >= 13 and head[8] == 0x2F:
+        bits = int.from_bytes(head[9:13], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
     if len(head) < 18:
         return None
-    chunk = head[:4]
     if chunk == b"VP8 " and head[11:14] == b"\x9d\x01\x2a":
         width = int.from_bytes(head[14:16], "little") & 0x3FFF
         height = int.from_bytes(head[16:18], "little") & 0x3FFF
         return width, height
-    if chunk == b"VP8L" and head[8] == 0x2F:
-        bits = int.from_bytes(head[9:13], "little")
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
     if chunk == b"VP8X":
         return int.from_bytes(head[12:15], "little") + 1, int.from_bytes(head[15:18], "little") + 1
     return None

@@ -16,7 +16,7 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletionContentPartParam, ChatCompletionMessageParam
 
-from deepseek_openai import DeepSeekRequestError, UnsupportedFeatureError
+from deepseek_openai import DeepSeekRequestError, InvalidFormatError, UnsupportedFeatureError, get_client
 from deepseek_openai._pipeline import prepare_request
 from deepseek_openai._rules import Policy
 from deepseek_openai.testing import DeepSeekEmulator
@@ -208,3 +208,17 @@ def test_64_mib_of_images_without_file_ids(monkeypatch: pytest.MonkeyPatch) -> N
     refused = parse_chat(body, beta=False)
     assert isinstance(refused, ApiError)
     assert refused.status == 400
+
+
+def test_off_mode_sends_and_the_server_answers_400(deepseek_emulator: DeepSeekEmulator) -> None:
+    client = get_client(
+        api_key=deepseek_emulator.api_key,
+        base_url=deepseek_emulator.base_url,
+        guard_mode="off",
+        max_retries=0,
+    )
+    with pytest.raises(InvalidFormatError, match="does not support image input"):
+        client.chat.completions.create(model="deepseek-v4-pro", messages=ask(SMALL))
+    with pytest.raises(InvalidFormatError, match="only JPEG, PNG, GIF and WebP"):
+        client.files.create(file=("scan.png", PDF), purpose="user_data")
+    assert deepseek_emulator.request_count() == 2
