@@ -334,6 +334,8 @@ def image_ref(part: Mapping[str, Any]) -> ImageRef | None:
             return ImageRef(kind, file_id=file_id, detail=part.get("detail"))
         ref = _url_ref(kind, part.get("image_url"))
         ref.detail = part.get("detail")
+        if ref.problem is not None:
+            ref.problem = "an input_image part with neither image_url nor file_id"
         return ref
     if kind == "file":
         return _file_ref(part.get("file"))

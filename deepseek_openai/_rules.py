@@ -19,6 +19,7 @@ them too, with one case per row written from the documents.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -35,6 +36,7 @@ from ._catalogue import (
     MIB,
     NEWS_RETIREMENT,
     REASONING_PAGE,
+    RESPONSES_PAGE,
     VISION,
     Feature,
     Limits,
@@ -63,6 +65,8 @@ BodyKind = Literal["chat", "fim", "responses", "files"]
 CHAT: Final[frozenset[BodyKind]] = frozenset({"chat"})
 FIM: Final[frozenset[BodyKind]] = frozenset({"fim"})
 CHAT_FIM: Final[frozenset[BodyKind]] = frozenset({"chat", "fim"})
+RESPONSES: Final[frozenset[BodyKind]] = frozenset({"responses"})
+CHAT_RESPONSES: Final[frozenset[BodyKind]] = frozenset({"chat", "responses"})
 UPLOAD: Final[frozenset[BodyKind]] = frozenset({"files"})
 """``POST /files``: the multipart form's fields, with the file itself under ``file`` (an :class:`Upload`)."""
 
@@ -250,24 +254,23 @@ class Notice:
 
 @dataclass(slots=True)
 class ImageTally:
-    """The images of one request as the walk reads them: each part's :class:`ImageRef`, read once, and
-    the running totals the per-request rows after the walk check (count, inline bytes, largest)."""
+    """The images of one request: each image part's :class:`ImageRef`, read once however many rows ask,
+    and the running totals the per-request rows check (count, inline bytes, largest)."""
 
     count: int = 0
     inline_chars: int = 0
     """Base64 characters of the inline images: a lower bound of the body's bytes."""
     largest: tuple[int, str, int, int] | None = None
     """(longest side, where, width, height) of the largest inline image."""
-    at: tuple[int, int] = (-1, -1)
-    ref: ImageRef | None = None
-    """The image of the part at ``at`` (message index, part index)."""
+    refs: dict[tuple[int, int], ImageRef | None] = field(default_factory=dict)
+    """By (message or input item index, part index)."""
 
-    def read(self, part: Mapping[str, Any], where: tuple[int, int], label: str) -> ImageRef | None:
-        """The image of ``part`` at ``where``, read (and counted) once however many rows ask."""
-        if where == self.at:
-            return self.ref
-        ref = image_ref(part)
-        self.at, self.ref = where, ref
+    def read(self, part: Mapping[str, Any], where: tuple[int, int], field_name: str) -> ImageRef | None:
+        """The image of ``part`` at ``where`` in ``field_name`` (``messages``, ``input``), read and counted
+        once (``None``: not an image part)."""
+        if where in self.refs:
+            return self.refs[where]
+        ref = self.refs[where] = image_ref(part)
         if ref is not None:
             self.count += 1
             if ref.inline is not None:
@@ -276,6 +279,7 @@ class ImageTally:
                 if info is not None and info.width is not None and info.height is not None:
                     side = max(info.width, info.height)
                     if self.largest is None or side > self.largest[0]:
+                        label = f"{field_name}[{where[0]}].content[{where[1]}]"
                         self.largest = (side, label, info.width, info.height)
         return ref
 
@@ -310,7 +314,7 @@ class Prepared:
         tally = self.images
         if tally is None:
             tally = self.images = ImageTally()
-        return tally.read(part, (i, self.part), f"messages[{i}].content[{self.part}]")
+        return tally.read(part, (i, self.part), "messages")
 
     @property
     def info(self) -> ModelInfo | None:
@@ -1067,22 +1071,88 @@ def image_pixels(ref: ImageRef, p: Prepared) -> Finding | None:
     return Finding(width=info.width, height=info.height, limit=VISION.max_side)
 
 
-def _check_image_count(body: dict[str, Any], p: Prepared) -> Finding | None:
+RESPONSES_IMAGE_ROLES: Final = frozenset({"user", "developer"})
+"""Responses roles an ``input_image`` may sit in: ``developer`` is treated as ``user`` (Responses guide)."""
+
+
+def _responses_images(body: Mapping[str, Any], p: Prepared) -> Iterator[tuple[str, ImageRef, object]]:
+    """(where, image, role) of every ``input_image`` part of a Responses ``input``, read and tallied once."""
+    items = body.get("input")
+    if not _is_list(items):
+        return
     tally = p.images
+    if tally is None:
+        tally = p.images = ImageTally()
+    for i, item in enumerate(items):
+        content = item.get("content") if _is_mapping(item) else None
+        if not _is_list(content) or item.get("type", "message") != "message":
+            continue
+        for j, part in enumerate(content):
+            if _is_mapping(part) and part.get("type") == "input_image":
+                ref = tally.read(part, (i, j), "input")
+                if ref is not None:
+                    yield f"input[{i}].content[{j}]", ref, item.get("role")
+
+
+def _over_input(check: ImageCheck) -> Callable[[dict[str, Any], Prepared], Iterator[Finding]]:
+    """A BODY-scope check over a Responses input's images from an image check."""
+
+    def body_check(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+        for where, ref, _role in _responses_images(body, p):
+            found = check(ref, p)
+            if found is not None:
+                found.param = found.param or "input"
+                found.fields.setdefault("where", where)
+                yield found
+
+    body_check.__name__ = body_check.__qualname__ = f"responses_{check.__name__}"
+    return body_check
+
+
+def _check_responses_image_role(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for where, _ref, role in _responses_images(body, p):
+        if not _str_in(role, RESPONSES_IMAGE_ROLES):
+            yield Finding("input", where=where, role=_short(role))
+
+
+def _check_responses_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
+    if not p.lacks(Feature.VISION):
+        return None
+    for where, _ref, _role in _responses_images(body, p):
+        info = p.info
+        assert info is not None
+        return Finding("input", where=where, model=repr(info.id), source=info.source_of(Feature.VISION))
+    return None
+
+
+def _tally(body: Mapping[str, Any], p: Prepared) -> ImageTally | None:
+    """The request's image tally: the walk filled it for chat; a Responses input is read here."""
+    if p.kind == "responses":
+        for _ in _responses_images(body, p):
+            pass
+    return p.images
+
+
+def _images_param(p: Prepared) -> str:
+    return "input" if p.kind == "responses" else "messages"
+
+
+def _check_image_count(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
     if tally is None or tally.count <= VISION.max_images:
         return None
-    return Finding("messages", count=tally.count, limit=VISION.max_images)
+    return Finding(_images_param(p), count=tally.count, limit=VISION.max_images)
 
 
 def _check_image_pixels_many(body: dict[str, Any], p: Prepared) -> Finding | None:
-    tally = p.images
+    tally = _tally(body, p)
     if tally is None or tally.count < VISION.many_images or tally.largest is None:
         return None
     side, where, width, height = tally.largest
     if side <= VISION.max_side_many:
         return None
     return Finding(
-        "messages",
+        _images_param(p),
         count=tally.count,
         where=where,
         width=width,
@@ -1093,11 +1163,11 @@ def _check_image_pixels_many(body: dict[str, Any], p: Prepared) -> Finding | Non
 
 
 def _check_request_size(body: dict[str, Any], p: Prepared) -> Finding | None:
-    tally = p.images
+    tally = _tally(body, p)
     limit = p.limits.max_request_bytes
     if tally is None or tally.inline_chars <= limit:
         return None
-    return Finding("messages", size=_mib(tally.inline_chars), limit=f"{limit // MIB} MiB")
+    return Finding(_images_param(p), size=_mib(tally.inline_chars), limit=f"{limit // MIB} MiB")
 
 
 _UPLOAD_FIX: Final = (
@@ -1117,8 +1187,9 @@ def _image_row(  # noqa: PLR0913 (one keyword per column of the row it builds)
     fix: str,
     unsupported: bool = False,
 ) -> Rule:
+    """A chat PART row (``messages.<id>``) for an image check."""
     return Rule(
-        rule_id,
+        f"messages.{rule_id}",
         CHAT,
         _on_image(check),
         what=what,
@@ -1132,9 +1203,24 @@ def _image_row(  # noqa: PLR0913 (one keyword per column of the row it builds)
     )
 
 
+def _for_responses(row: Rule, check: ImageCheck, why: str | None = None, fix: str | None = None) -> Rule:
+    """The same image check over a Responses input (``responses.<id>``), with its own texts if given."""
+    return dataclasses.replace(
+        row,
+        id="responses." + row.id.split(".", 1)[1],
+        kinds=RESPONSES,
+        check=_over_input(check),
+        scope=Scope.BODY,
+        parts=None,
+        keys=_keys("input"),
+        why=why or row.why,
+        fix=fix or row.fix,
+    )
+
+
 IMAGES: Final[tuple[Rule, ...]] = (
     _image_row(
-        "messages.image_part",
+        "image_part",
         image_problem,
         what="$where is $problem",
         why="DeepSeek takes images as {'type': 'image_url', 'image_url': {'url': ...}} or {'type': "
@@ -1142,7 +1228,7 @@ IMAGES: Final[tuple[Rule, ...]] = (
         fix="give the part its image (deepseek_openai.image_part(path_or_url) builds one)",
     ),
     _image_row(
-        "messages.image_scheme",
+        "image_scheme",
         image_scheme,
         what="$where has the image URL $url, $kind",
         why="DeepSeek fetches https image URLs (within "
@@ -1151,7 +1237,7 @@ IMAGES: Final[tuple[Rule, ...]] = (
         "a data: URL) or upload them (client.files.create)",
     ),
     _image_row(
-        "messages.image_url_length",
+        "image_url_length",
         image_url_length,
         what="$where has an image URL of $length characters",
         why="DeepSeek takes image URLs of at most $limit characters",
@@ -1159,7 +1245,7 @@ IMAGES: Final[tuple[Rule, ...]] = (
         "deepseek_openai.image_part(data)",
     ),
     _image_row(
-        "messages.image_detail",
+        "image_detail",
         image_detail,
         what="$where has detail=$value",
         why=f"DeepSeek takes detail {', '.join(VISION.details)} ('low' looks at "
@@ -1167,14 +1253,14 @@ IMAGES: Final[tuple[Rule, ...]] = (
         fix="use one of those, or leave detail out",
     ),
     _image_row(
-        "messages.image_data",
+        "image_data",
         image_data,
         what="$where has inline image data that is not base64",
         why="DeepSeek reads inline images as base64 (data:image/png;base64,...)",
         fix="encode the bytes with deepseek_openai.image_part(data)",
     ),
     _image_row(
-        "messages.image_type",
+        "image_type",
         image_type,
         what="$where is $found",
         why=f"DeepSeek reads {_TYPES} images only, told from the bytes (not the file name or the "
@@ -1183,7 +1269,7 @@ IMAGES: Final[tuple[Rule, ...]] = (
         unsupported=True,
     ),
     _image_row(
-        "messages.image_size",
+        "image_size",
         image_size,
         what="$where is an inline image of $size",
         why="DeepSeek takes inline and URL images of at most $limit each (images sent by file id: "
@@ -1191,7 +1277,7 @@ IMAGES: Final[tuple[Rule, ...]] = (
         fix=_UPLOAD_FIX,
     ),
     _image_row(
-        "messages.image_pixels",
+        "image_pixels",
         image_pixels,
         what="$where is $width x $height pixels",
         why="DeepSeek takes images of at most $limit pixels a side (and resizes each to about "
@@ -1201,32 +1287,83 @@ IMAGES: Final[tuple[Rule, ...]] = (
 )
 """The image part rows (chat ``image_url`` and ``file`` parts)."""
 
+_CHECKS: Final = {
+    "image_part": image_problem,
+    "image_scheme": image_scheme,
+    "image_url_length": image_url_length,
+    "image_detail": image_detail,
+    "image_data": image_data,
+    "image_type": image_type,
+    "image_size": image_size,
+    "image_pixels": image_pixels,
+}
+_RESPONSES_TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "image_part": (
+        "DeepSeek's Responses API takes images as {'type': 'input_image', 'image_url': ...} or "
+        "{'type': 'input_image', 'file_id': ...} parts; anything less is a 400",
+        "give the part its image_url (an https or data: URL) or file_id",
+    ),
+}
+
+RESPONSES_IMAGES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.image_role",
+        RESPONSES,
+        _check_responses_image_role,
+        what="$where ($role) is an input_image",
+        why="DeepSeek takes images only in user (or developer, read as user) messages; an image in an "
+        "assistant or system message is a 400",
+        fix="move the image into a user message",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+    ),
+    Rule(
+        "responses.vision",
+        RESPONSES,
+        _check_responses_vision,
+        what="$where is an input_image for model $model",
+        why="$model has no vision input (the API answers 400); deepseek-flash does",
+        fix="use model='deepseek-flash' for image input, or describe the image in text",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+        unsupported=True,
+    ),
+    *(
+        _for_responses(row, _CHECKS[name], *_RESPONSES_TEXTS.get(name, (None, None)))
+        for row in IMAGES
+        for name in (row.id.split(".", 1)[1],)
+    ),
+)
+"""The same image rows over a Responses ``input`` (``input_image`` parts)."""
+
 IMAGE_TOTALS: Final[tuple[Rule, ...]] = (
     Rule(
-        "messages.image_count",
-        CHAT,
+        "images.count",
+        CHAT_RESPONSES,
         _check_image_count,
         what="the request carries $count images",
         why="DeepSeek takes at most $limit images a request",
         fix="send the images over several requests",
         source=FILES_PAGE,
         action=REJECTED,
-        keys=_keys("messages"),
+        keys=_keys("messages", "input"),
     ),
     Rule(
-        "messages.image_pixels_many",
-        CHAT,
+        "images.pixels_many",
+        CHAT_RESPONSES,
         _check_image_pixels_many,
         what="the request carries $count images and $where is $width x $height pixels",
         why="from $many images a request on, DeepSeek takes images of at most $limit pixels a side",
         fix="scale the larger images down to $limit pixels a side, or send fewer than $many images",
         source=FILES_PAGE,
         action=REJECTED,
-        keys=_keys("messages"),
+        keys=_keys("messages", "input"),
     ),
     Rule(
         "request.size",
-        CHAT,
+        CHAT_RESPONSES,
         _check_request_size,
         what="the request carries $size of inline image data",
         why="DeepSeek takes request bodies of at most $limit (and base64 makes an image a third larger)",
@@ -1234,7 +1371,7 @@ IMAGE_TOTALS: Final[tuple[Rule, ...]] = (
         "upload=True)) and send their file ids, or send https URLs",
         source=CHAT_API_PAGE,
         action=REJECTED,
-        keys=_keys("messages"),
+        keys=_keys("messages", "input"),
     ),
 )
 """The per-request image limits, checked after the walk from the tally the part rows filled."""
@@ -2152,6 +2289,7 @@ RULES: Final[tuple[Rule, ...]] = (
     ALLOW_TOOLS,
     *MESSAGES,
     *IMAGES,
+    *RESPONSES_IMAGES,
     *IMAGE_TOTALS,
     *OPENAI_ONLY,
     *CHOICES,

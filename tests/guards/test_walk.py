@@ -124,6 +124,14 @@ def later(make: Callable[[], Callable[[DeepSeek], Any]]) -> Callable[[DeepSeek],
     return call
 
 
+def responses_input(items: list[Any], model: str = FLASH) -> Callable[[DeepSeek], Any]:
+    return lambda c: c.responses.create(model=model, input=items)
+
+
+def input_image(url: str, detail: str = "auto") -> dict[str, Any]:
+    return {"type": "input_image", "image_url": url, "detail": detail}
+
+
 def tool(name: str = "get_weather", **function: Any) -> dict[str, Any]:
     return {"type": "function", "function": {"name": name, "parameters": {"type": "object"}, **function}}
 
@@ -433,13 +441,13 @@ REQUEST_CASES: list[Case] = [
         "scale the image down",
     ),
     Case(
-        "rule:messages.image_count",
+        "rule:images.count",
         chat(messages=ask(*[image_url(data_url(png()))] * 601)),
         "the request carries 601 images",
         "send the images over several requests",
     ),
     Case(
-        "rule:messages.image_pixels_many",
+        "rule:images.pixels_many",
         chat(messages=ask(image_url(data_url(png(4097, 1))), *[image_url(data_url(png()))] * 14)),
         "the request carries 15 images and messages[0].content[1] is 4097 x 1 pixels",
         "scale the larger images down to 4096 pixels a side",
@@ -449,6 +457,71 @@ REQUEST_CASES: list[Case] = [
         later(lambda: chat(messages=ask(*[image_url(data_url(png(pad=20 * MIB)))] * 2))),
         "the request carries 53.3 MiB",
         "send their file ids",
+    ),
+    # -- the same over a Responses input (input_image parts; sections 12 and 13)
+    Case(
+        "rule:responses.image_role",
+        responses_input([{"role": "assistant", "content": [input_image(data_url(png()))]}]),
+        "input[0].content[0] ('assistant') is an input_image",
+        "move the image into a user message",
+    ),
+    Case(
+        "rule:responses.vision",
+        responses_input([{"role": "user", "content": [input_image(data_url(png()))]}], model=PRO),
+        "input[0].content[0] is an input_image for model 'deepseek-v4-pro'",
+        "use model='deepseek-flash'",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.image_part",
+        responses_input([{"role": "user", "content": [{"type": "input_image", "detail": "auto"}]}]),
+        "input[0].content[0] is an input_image part with neither image_url nor file_id",
+        "give the part its image_url",
+    ),
+    Case(
+        "rule:responses.image_scheme",
+        responses_input([{"role": "user", "content": [input_image("ftp://example.com/a.png")]}]),
+        "has the image URL 'ftp://example.com/a.png'",
+        "use an https URL",
+    ),
+    Case(
+        "rule:responses.image_url_length",
+        responses_input([{"role": "user", "content": [input_image("https://example.com/" + "a" * 8173)]}]),
+        "an image URL of 8,193 characters",
+        "use a shorter URL",
+    ),
+    Case(
+        "rule:responses.image_detail",
+        responses_input([{"role": "user", "content": [input_image("https://example.com/a.png", "ultra")]}]),
+        "detail='ultra'",
+        "leave detail out",
+    ),
+    Case(
+        "rule:responses.image_data",
+        responses_input([{"role": "user", "content": [input_image("data:image/png,%89PNG")]}]),
+        "inline image data that is not base64",
+        "image_part(data)",
+    ),
+    Case(
+        "rule:responses.image_type",
+        responses_input([{"role": "user", "content": [input_image(data_url(PDF))]}]),
+        "input[0].content[0] is a PDF document",
+        "convert the image to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.image_size",
+        later(
+            lambda: responses_input([{"role": "user", "content": [input_image(data_url(png(pad=32 * MIB)))]}])
+        ),
+        "is an inline image of 32.0 MiB",
+        "client.files.create(",
+    ),
+    Case(
+        "rule:responses.image_pixels",
+        responses_input([{"role": "user", "content": [input_image(data_url(png(1, 8193)))]}]),
+        "is 1 x 8193 pixels",
+        "scale the image down",
     ),
     # -- uploads (deepseek-api.md section 13)
     Case(

@@ -68,7 +68,7 @@ def _with_role(role: str) -> Callable[[], list[ChatCompletionMessageParam]]:
 URL = "https://example.com/"
 CASES = [
     Case("600-images", _images(*[SMALL] * 600), None),
-    Case("601-images", _images(*[SMALL] * 601), "messages.image_count"),
+    Case("601-images", _images(*[SMALL] * 601), "images.count"),
     Case("url-8192", _images(image_url(URL + "a" * (8192 - len(URL)))), None),
     Case("url-8193", _images(image_url(URL + "a" * (8193 - len(URL)))), "messages.image_url_length"),
     *(
@@ -84,7 +84,7 @@ CASES = [
     Case(
         "15-images-4097",
         _images(image_url(data_url(png(4097, 1))), *[SMALL] * 14),
-        "messages.image_pixels_many",
+        "images.pixels_many",
     ),
     Case("14-images-4097", _images(image_url(data_url(png(4097, 1))), *[SMALL] * 13), None),
     Case("in-system", _with_role("system"), "messages.part_role"),
@@ -222,3 +222,46 @@ def test_off_mode_sends_and_the_server_answers_400(deepseek_emulator: DeepSeekEm
     with pytest.raises(InvalidFormatError, match="only JPEG, PNG, GIF and WebP"):
         client.files.create(file=("scan.png", PDF), purpose="user_data")
     assert deepseek_emulator.request_count() == 2
+
+
+# --------------------------------------------------------------------------------------------
+# The same rules over a Responses input (input_image parts; deepseek-api.md sections 12 and 13)
+
+
+def _input_image(data: bytes) -> dict[str, Any]:
+    return {"type": "input_image", "image_url": data_url(data), "detail": "auto"}
+
+
+RESPONSES_CASES = [
+    ("600-images", [_input_image(png())] * 600, "user", None),
+    ("601-images", [_input_image(png())] * 601, "user", "images.count"),
+    (
+        "15-images-4097",
+        [_input_image(png(4097, 1)), *[_input_image(png())] * 14],
+        "user",
+        "images.pixels_many",
+    ),
+    ("developer-role", [_input_image(png())], "developer", None),
+    ("system-role", [_input_image(png())], "system", "responses.image_role"),
+    ("file-id", [{"type": "input_image", "file_id": "file-api-1", "detail": "low"}], "user", None),
+    ("original-detail", [{**_input_image(png()), "detail": "original"}], "user", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "parts", "role", "rule"), RESPONSES_CASES, ids=[c[0] for c in RESPONSES_CASES]
+)
+def test_responses_images_meet_the_same_limits(
+    name: str, parts: list[Any], role: str, rule: str | None
+) -> None:
+    body = {
+        "model": FLASH,
+        "input": [{"role": role, "content": [{"type": "input_text", "text": "?"}, *parts]}],
+    }
+    if rule is None:
+        prepare_request("responses", body, Policy())
+        return
+    with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
+        prepare_request("responses", body, Policy())
+    assert info.value.rule == rule
+    assert info.value.param == "input"
