@@ -161,7 +161,8 @@ ALTERNATIVES: Final[dict[str, str]] = {
     "embeddings": "use a dedicated embedding provider (e.g. openai.OpenAI() with an OpenAI key, "
     "client.embeddings.create) or a local model such as sentence-transformers",
     "images": "generate images with another provider; to send images TO DeepSeek, put image_url parts "
-    "in a user message for model='deepseek-flash'",
+    "in a user message for model='deepseek-flash' (deepseek_openai.image_part(path) builds one, "
+    "deepseek_openai.ask_image asks about a picture in one call)",
     "audio": "transcribe or synthesise speech with another provider or a local model (e.g. Whisper) and "
     "send the text to DeepSeek",
     "moderations": "use a dedicated moderation service (e.g. openai.OpenAI().moderations with an OpenAI "

@@ -18,9 +18,9 @@ import openai
 import pytest
 
 import deepseek_openai as ds
-from deepseek_openai import AsyncDeepSeek, DeepSeek, get_client
+from deepseek_openai import AsyncDeepSeek, DeepSeek, get_client, image_part
 from deepseek_openai.testing import DeepSeekEmulator
-from tests.images import PDF, ask, file_part, gif, jpeg, png, webp
+from tests.images import PDF, ask, data_url, file_part, gif, jpeg, png, webp
 
 FLASH = "deepseek-flash"
 
@@ -313,3 +313,24 @@ def test_the_emulator_takes_64_mib_and_refuses_one_byte_more(raw: openai.OpenAI)
     assert at.bytes == limit
     with pytest.raises(openai.BadRequestError, match="at most 64 MiB"):
         raw.files.create(file=("big.png", head + b"\0" * (limit + 1 - len(head))), purpose="user_data")
+
+
+def test_pro_system_messages_and_wrong_types_are_refused_before_the_network(
+    deepseek_client: DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    picture = image_part(png())
+    with pytest.raises(ds.UnsupportedFeatureError, match="image part for model 'deepseek-v4-pro'") as pro:
+        deepseek_client.chat.completions.create(model="deepseek-v4-pro", messages=ask(picture))
+    assert "model='deepseek-flash'" in pro.value.fix
+    with pytest.raises(ds.DeepSeekRequestError, match=r"messages\[0\] \('system'\)") as system:
+        deepseek_client.chat.completions.create(
+            model=FLASH,
+            messages=[{"role": "system", "content": [picture]}, {"role": "user", "content": "?"}],  # type: ignore[list-item,misc]
+        )
+    assert "user message" in system.value.fix
+    with pytest.raises(ds.UnsupportedFeatureError, match="is a PDF document") as pdf:
+        deepseek_client.chat.completions.create(
+            model=FLASH, messages=ask({"type": "file", "file": {"file_data": data_url(PDF)}})
+        )
+    assert "PNG or JPEG" in pdf.value.fix
+    assert deepseek_emulator.request_count() == 0
