@@ -523,6 +523,36 @@ REQUEST_CASES: list[Case] = [
         "is 1 x 8193 pixels",
         "scale the image down",
     ),
+    # the per-request totals count input_image parts too (section 13's limits are per request)
+    Case(
+        "rule:images.count",
+        responses_input([{"role": "user", "content": [input_image(data_url(png()))] * 601}]),
+        "the request carries 601 images",
+        "send the images over several requests",
+    ),
+    Case(
+        "rule:images.pixels_many",
+        responses_input(
+            [
+                {
+                    "role": "user",
+                    "content": [input_image(data_url(png(1, 4097))), *[input_image(data_url(png()))] * 14],
+                }
+            ]
+        ),
+        "the request carries 15 images and input[0].content[0] is 1 x 4097 pixels",
+        "scale the larger images down to 4096 pixels a side",
+    ),
+    Case(
+        "rule:request.size",
+        later(
+            lambda: responses_input(
+                [{"role": "user", "content": [input_image(data_url(png(pad=20 * MIB)))] * 2}]
+            )
+        ),
+        "the request carries 53.3 MiB",
+        "send their file ids",
+    ),
     # -- uploads (deepseek-api.md section 13)
     Case(
         "rule:files.file",
