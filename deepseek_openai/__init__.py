@@ -7,6 +7,7 @@ DeepSeek's rules applied before the network and its errors translated after it::
 
     client = get_client()  # DEEPSEEK_API_KEY
     client.chat.completions.create(model="deepseek-flash", messages=[...])
+    client.responses.create(model="deepseek-flash", input="...")  # stateless on DeepSeek
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         RateLimitError,
         ReasoningContentRequiredError,
         ResponseFormatUnavailableError,
+        RetiredModelWarning,
         ServerError,
         ServerOverloadedError,
         ThinkingToolChoiceError,
@@ -92,8 +94,10 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         iter_events,
         to_message,
     )
+    from ._responses import function_calls, to_input_items
     from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
     from ._thinking import thinking_options
+    from ._trace import request_id
     from ._usage import UsageSummary, estimate_cost, usage_summary
 
 # Public name -> submodule that defines it. ``import deepseek_openai`` stays cheap (it does not even
@@ -150,6 +154,7 @@ _LAZY: dict[str, str] = {
     "RateLimitError": "_errors",
     "ReasoningContentRequiredError": "_errors",
     "ResponseFormatUnavailableError": "_errors",
+    "RetiredModelWarning": "_errors",
     "ServerError": "_errors",
     "ServerOverloadedError": "_errors",
     "ThinkingToolChoiceError": "_errors",
@@ -179,11 +184,14 @@ _LAZY: dict[str, str] = {
     "get_reasoning": "_reasoning",
     "iter_events": "_reasoning",
     "to_message": "_reasoning",
+    "function_calls": "_responses",
+    "to_input_items": "_responses",
     "DeepSeekSettings": "_settings",
     "GuardMode": "_settings",
     "HistoryPolicy": "_settings",
     "RetiredModelPolicy": "_settings",
     "thinking_options": "_thinking",
+    "request_id": "_trace",
     "UsageSummary": "_usage",
     "estimate_cost": "_usage",
     "usage_summary": "_usage",
@@ -255,6 +263,7 @@ __all__ = [
     "ResolvedModel",
     "ResponseFormatUnavailableError",
     "RetiredModelPolicy",
+    "RetiredModelWarning",
     "ServerError",
     "ServerOverloadedError",
     "Source",
@@ -278,6 +287,7 @@ __all__ = [
     "capability",
     "estimate_cost",
     "fim_complete",
+    "function_calls",
     "get_async_client",
     "get_balance",
     "get_client",
@@ -289,8 +299,10 @@ __all__ = [
     "json_complete",
     "prefix_complete",
     "prices_at",
+    "request_id",
     "resolve_model",
     "thinking_options",
+    "to_input_items",
     "to_message",
     "usage_summary",
 ]

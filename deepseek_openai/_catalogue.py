@@ -76,6 +76,13 @@ STRICT_TOOLS_OBSERVED: Final = Source(
     "https://github.com/langchain-ai/langchain/pull/40249",
     dt.date(2026, 9, 6),
 )
+TOOL_ORDER_OBSERVED: Final = Source(
+    "Observed: DeepSeek's 400s 'Messages with role 'tool' must be a response to a preceding message with "
+    "'tool_calls'' and 'An assistant message with 'tool_calls' must be followed by tool messages' "
+    "(reported against deepseek-v4-flash, Newelle #425)",
+    "https://github.com/qwersyk/Newelle/issues/425",
+    dt.date(2026, 8, 28),
+)
 RESPONSES_PAGE: Final = Source(
     "DeepSeek API docs: Responses API",
     "https://api-docs.deepseek.com/guides/responses",
@@ -130,11 +137,42 @@ EFFORTS: Final[dict[str, str]] = {
 }
 """Each accepted effort and the effort it runs at (keys are exactly :data:`Effort`)."""
 
+DEFAULT_EFFORT: Final = "high"
+"""The effort the server runs at when thinking is on and no effort is given (chat API page, 2026-09-11)."""
+
 CANONICAL_EFFORTS: Final = tuple(dict.fromkeys(EFFORTS.values()))
 """The efforts the API runs at: none, low, high, max."""
 
 IDENTIFIER_CHARS: Final = "A-Za-z0-9_-"
 """The characters allowed in function names and ``user_id`` (chat API page, 2026-09-11)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsesFacts:
+    """What DeepSeek's Responses API (``POST /responses``) is and is not (Responses page, 2026-09-11)."""
+
+    stateful_fields: tuple[str, ...] = ("previous_response_id", "conversation", "background", "store")
+    """Fields of OpenAI's stateful Responses API that DeepSeek does not support (``store`` is always
+    false): nothing is kept, the caller resends the whole input each turn."""
+    tool_types: frozenset[str] = frozenset({"function"})
+    """Tool types the model can call. Every other type (OpenAI's built-in tools: web_search,
+    file_search, code_interpreter, computer use, image generation, mcp, ...) is ignored by the
+    server: accepted, never run."""
+    custom_tools: frozenset[str] = frozenset({"apply_patch"})
+    """The custom tools (``{"type": "custom", "name": ...}``) it accepts; any other name is a 400."""
+    text_formats: frozenset[str] = frozenset({"text", "json_object", "json_schema"})
+    """``text.format`` types; json_schema works here, unlike Chat Completions."""
+    unsupported_includes: frozenset[str] = frozenset({"reasoning.encrypted_content"})
+    """``include`` values that ask for what is not produced (no encrypted reasoning, no summary)."""
+    vision_part: str = "input_image"
+    """The input content part that carries an image (``image_url`` or ``file_id``), Flash only."""
+    parallel_tool_calls: bool = True
+    """Parallel tool calls are always on; there is no switch."""
+    source: Source = RESPONSES_PAGE
+
+
+RESPONSES: Final = ResponsesFacts()
+"""The Responses API facts the rule table reads."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The request pipeline: runs the rule table over one body, and nothing else.
 
     translate  the TRANSLATE rows (model names, OpenAI's names, thinking values), then the
-               client's default thinking mode and effort
+               client's default thinking mode and effort, as each kind of body carries them
     history    the HISTORY row (reasoning_content round trip when tools are sent while thinking)
     check      the CHECK rows: refuse, drop or warn, as each row says for the guard mode
 
@@ -13,7 +13,7 @@ of request and a policy is worked out once and cached, so a plain body costs a f
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -34,7 +34,7 @@ from ._rules import (
     fill,
 )
 from ._thinking import body_thinking
-from ._translate import settle_thinking
+from ._translate import settle_responses_thinking, settle_thinking
 
 Step = tuple[Rule, Action]
 
@@ -180,16 +180,33 @@ def prepare_request(
     if steps is None:
         steps = plan(kind, policy)
     _run(steps.translate.select(out), out, prepared)
-    if kind == "chat":
-        prepared.thinking = settle_thinking(
-            out, resolved, prepared.implied_thinking, policy.thinking, policy.effort
-        )
-    else:
-        # FIM never thinks, so the client's default thinking mode is deliberately not applied.
-        prepared.thinking = body_thinking(out)
+    prepared.thinking = _SETTLE[kind](out, prepared)
     _run(steps.history.select(out), out, prepared)
     _run(steps.check.select(out), out, prepared)
     return prepared
+
+
+def _settle_chat(body: dict[str, Any], p: Prepared) -> bool | None:
+    return settle_thinking(body, p.model, p.implied_thinking, p.policy.thinking, p.policy.effort)
+
+
+def _settle_responses(body: dict[str, Any], p: Prepared) -> bool | None:
+    return settle_responses_thinking(body, p.model, p.implied_thinking, p.policy.thinking, p.policy.effort)
+
+
+def _settle_fim(body: dict[str, Any], p: Prepared) -> bool | None:
+    # FIM never thinks, so the client's default thinking mode is deliberately not applied.
+    return body_thinking(body)
+
+
+_SETTLE: Final[dict[BodyKind, Callable[[dict[str, Any], Prepared], bool | None]]] = {
+    "chat": _settle_chat,
+    "responses": _settle_responses,
+    "fim": _settle_fim,
+    "files": lambda body, p: None,  # an upload has no thinking mode
+}
+"""How each kind of body settles its thinking mode after the translations: the client's defaults
+written the way that endpoint carries them (``thinking`` / ``reasoning_effort``, ``reasoning.effort``)."""
 
 
 def _run(steps: tuple[Step | _Walk, ...], body: dict[str, Any], prepared: Prepared) -> None:
@@ -238,12 +255,16 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
     prepared.odd_messages, prepared.tool_turns = odd, tool_turns
 
 
-_SUFFIX: Final = {Action.DROP: " (warn mode: {} was dropped)", Action.WARN: " (warn mode: sent unchanged)"}
+_SUFFIX: Final = {
+    Action.DROP: " ({mode} mode: {param} was dropped)",
+    Action.WARN: " ({mode} mode: sent unchanged)",
+}
 
 
 def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], prepared: Prepared) -> None:
     if action is Action.REFUSE:
         raise rule.error(finding)
+    prepared.applied.append((rule.id, action))
     if action is Action.TRANSLATE:
         rule.apply_repair(body, finding, prepared)
         if rule.notice is not None:
@@ -251,5 +272,5 @@ def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], pre
         return
     if action is Action.DROP:
         rule.apply_repair(body, finding, prepared)
-    suffix = _SUFFIX[action].format(finding.param or rule.param)
+    suffix = _SUFFIX[action].format(mode=prepared.policy.guard_mode, param=finding.param or rule.param)
     prepared.notices.append(Notice(DeepSeekCompatibilityWarning, f"{rule.error(finding)}{suffix}"))

@@ -322,6 +322,7 @@ async def test_openai_variables_all_at_once_async(
     client = get_async_client(KEY, http_client=async_http_client, max_retries=0)
     await client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
     _assert_no_openai_leak(recorder.last)
+    recorder.reply(200, json={"object": "list", "data": []})
     await client.with_options(max_retries=0).models.list()
     _assert_no_openai_leak(recorder.last)
     await client.close()

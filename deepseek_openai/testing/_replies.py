@@ -4,6 +4,8 @@ The derived reply, when nothing is scripted:
 
 * content ``"Echo: <text of the last user message>"``; after tool results, one line per trailing tool
   message, ``"Tool <name> returned: <content>"``; in JSON mode ``{"reply": <that text>}`` as JSON.
+* with a JSON schema to satisfy (the Responses API's ``text.format`` json_schema): the smallest instance of
+  that schema (:func:`._instances.instance_for_schema`, patterns included), as JSON.
 * with tools offered (``tool_choice`` not ``none``) and the user speaking last: a call of the first tool
   (or the named one) with arguments built from its JSON schema, ``finish_reason: "tool_calls"``, content "".
 * prefix completion (beta): only the continuation: the derived text minus the prefix when the prefix
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._faults import Fault, ScriptedReply
+from ._instances import instance_for_schema
 from ._models import FIM_MAX_TOKENS, default_max_tokens
 from ._tokens import split_tokens
 from ._validation import ChatRequest, FimRequest
@@ -329,7 +332,10 @@ def build_chat_reply(  # noqa: PLR0912, PLR0915 (one reply shape per branch)
         )
     else:
         plain = f"Echo: {user_text}"
-    derived_content = _dumps({"reply": plain}) if request.json_mode else plain
+    if request.schema is not None:
+        derived_content = _dumps(instance_for_schema(request.schema))
+    else:
+        derived_content = _dumps({"reply": plain}) if request.json_mode else plain
     if request.prefix is not None:
         prefix_text = _text_of(request.prefix.get("content"))
         if derived_content.startswith(prefix_text):

@@ -8,11 +8,12 @@ Which status for what (spec sections 5, 8 and 10; where the spec is silent, the 
   role, list content outside user messages, an unknown content part or ``response_format``/``thinking``
   variant, a malformed tool or tool call.
 * 400 with a specific message: missing ``model`` ("Model Not Exist"), a retired or unknown model, empty
-  ``messages``, ``prefix``/``strict`` outside beta, ``prefix`` not on the last assistant message,
+  ``messages``, ``prefix`` outside beta, ``prefix`` not on the last assistant message,
   ``json_schema``, ``stream_options`` without ``stream``, ``tool_choice`` required/named while thinking,
   missing ``reasoning_content`` (tools present, thinking on), tool messages out of order, image parts on a
-  model without vision, an invalid strict schema, FIM with thinking, context too long (checked by the app,
-  which counts tokens).
+  model without vision, an invalid strict schema (beta only: the standard URL accepts ``strict`` and
+  ignores it, spec section 11), FIM with thinking, context too long (checked by the app, which counts
+  tokens).
 * 422 ``Invalid <param> value, ...``: values out of range: ``temperature`` [0, 2], ``top_p`` (0, 1], penalties
   [-2, 2], ``max_tokens`` [1, 393216] (FIM [1, 4096]), more than 16 ``stop`` entries, ``top_logprobs``
   [0, 20] or without ``logprobs``, FIM ``logprobs`` [0, 20], FIM ``echo`` with ``suffix`` or ``logprobs``,
@@ -75,7 +76,6 @@ _STRICT_UNSUPPORTED = ("minLength", "maxLength", "minItems", "maxItems")
 MSG_REASONING_MISSING = "The `reasoning_content` in the thinking mode must be passed back to the API."
 MSG_TOOL_CHOICE_THINKING = "Thinking mode does not support this tool_choice"
 MSG_PREFIX_BETA = "prefix is only available when using beta api"
-MSG_STRICT_BETA = "strict mode of function calling is only available when using beta api"
 MSG_JSON_SCHEMA = "This response_format type is unavailable now"
 MSG_STREAM_OPTIONS = "stream_options should be set along with stream = true"
 MSG_FIM_THINKING = "FIM completion does not support thinking mode"
@@ -107,6 +107,7 @@ class ChatRequest:
     top_logprobs: int
     user_id: str | None
     prefix: dict[str, Any] | None  # the trailing ``prefix: true`` assistant message (beta)
+    schema: dict[str, Any] | None = None  # a JSON schema the answer must satisfy (Responses json_schema)
     images: list[SeenImage] = _field(default_factory=list)  # in the order of the messages
 
 
@@ -501,8 +502,6 @@ def _messages(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[in
             calls = message.get("tool_calls")
             if calls is not None:
                 _check_tool_calls(path, calls)
-            if message.get("content") is None and not calls:
-                raise _deser(f"{path}: assistant message needs `content` or `tool_calls`")
             reasoning = message.get("reasoning_content")
             if reasoning is not None and not isinstance(reasoning, str):
                 raise _wrong_type(f"{path}.reasoning_content", reasoning, "a string")
@@ -615,9 +614,8 @@ def _tools(body: dict[str, Any], *, beta: bool) -> list[dict[str, Any]]:
             raise _Invalid(invalid_parameter(f"Invalid tools value, duplicate function name `{name}`"))
         seen.add(name)
     for function in functions:
-        if function.get("strict"):
-            if not beta:
-                raise _Invalid(bad_request(MSG_STRICT_BETA))
+        # Outside beta, strict is accepted and ignored (spec section 11): no schema check there.
+        if function.get("strict") and beta:
             problem = _strict_problem(function.get("parameters") or {}, "parameters")
             if problem:
                 raise _Invalid(

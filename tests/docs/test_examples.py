@@ -23,6 +23,12 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "json_mode.py": ("{",),
     "errors.py": ("unsupported:", "refused:", "the request succeeded"),
     "cost.py": ("cache hits", "at peak", "off-peak", "balance:"),
+    "responses.py": (
+        "tool call: get_weather(",
+        "answer: Tool get_weather returned:",
+        "parsed: name=",
+        "finish: stop",
+    ),
     "vision.py": (
         "image: image/png 64x48",
         "uploaded: file-api-",

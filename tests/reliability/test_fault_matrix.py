@@ -1,4 +1,5 @@
-"""Every fault the emulator can inject x sync/async x stream/non-stream, through the real client.
+"""Every fault the emulator can inject x sync/async x stream/non-stream x endpoint (chat completions
+and the Responses API), through the real client.
 
 Each case ends in the documented DeepSeek exception (which is also the openai one) or in success,
 within a bounded time, after exactly the number of requests the docs promise (counted at the
@@ -7,6 +8,10 @@ retried up to ``max_retries`` (2 here, so 3 requests in all); nothing is retried
 has started. The same faults on ``/files`` (upload, list, retrieve, delete) end the same way. No bare
 JSONDecodeError / KeyError / AttributeError / TypeError ever escapes:
 ``pytest.raises`` with the exact class lets any other exception fail the test.
+
+A Responses stream has no ``[DONE]`` and reports how the reply ended as its terminal event
+(section 12): a reply cut by the server's resources is ``failed`` there, where chat says
+``insufficient_system_resource`` / ``aborted`` (the emulator's documented mapping).
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ pytestmark = pytest.mark.timeout(30)
 
 ATTEMPTS = MAX_RETRIES + 1
 CHAT = "/chat/completions"
+RESPONSES = "/responses"
+PATHS = {"chat": CHAT, "responses": RESPONSES}
+# How a Responses reply reports each chat finish_reason (status, or the incomplete reason).
+RESPONSES_FINISH = {"stop": "stop", "insufficient_system_resource": "failed", "aborted": "failed"}
 BOUND_SECONDS = 15.0  # generous: a hang would take the 10 s client timeout x retries
 
 
@@ -188,7 +197,8 @@ CASES = [
 ]
 
 MATRIX = [
-    pytest.param(case, mode, kind, id=f"{case.name}-{mode}-{kind}")
+    pytest.param(case, mode, kind, endpoint, id=f"{case.name}-{mode}-{kind}-{endpoint}")
+    for endpoint in ("chat", "responses")
     for case in CASES
     for mode in case.modes
     for kind in ("sync", "async")
@@ -204,12 +214,49 @@ def _check_error(exc: BaseException, case: Case) -> None:
     assert "Traceback" not in text
 
 
-def _check_success(content: str | None, finish: str | None, case: Case) -> None:
+def _check_success(content: str | None, finish: str | None, case: Case, endpoint: str = "chat") -> None:
     if case.content is not None:
         assert content == case.content
     else:
         assert content  # the emulator's echo
-    assert finish == (case.finish_reason or "stop")
+    expected = case.finish_reason or "stop"
+    assert finish == (RESPONSES_FINISH[expected] if endpoint == "responses" else expected)
+
+
+def _finish_of(status: str | None) -> str | None:
+    """A Responses status in chat's words, for the comparison (completed is a normal stop)."""
+    return "stop" if status == "completed" else status
+
+
+def _sync_responses(client: ds.DeepSeek, stream: bool) -> tuple[str | None, str | None]:
+    if not stream:
+        reply = client.responses.create(model="deepseek-flash", input="hello world")
+        return reply.output_text, _finish_of(reply.status)
+    parts: list[str] = []
+    status = None
+    with client.responses.create(model="deepseek-flash", input="hello world", stream=True) as s:
+        for event in s:
+            if event.type == "response.output_text.delta":
+                parts.append(event.delta)
+            elif event.type in ("response.completed", "response.incomplete", "response.failed"):
+                status = event.response.status
+    return "".join(parts), _finish_of(status)
+
+
+async def _async_responses(client: ds.AsyncDeepSeek, stream: bool) -> tuple[str | None, str | None]:
+    if not stream:
+        reply = await client.responses.create(model="deepseek-flash", input="hello world")
+        return reply.output_text, _finish_of(reply.status)
+    parts: list[str] = []
+    status = None
+    s = await client.responses.create(model="deepseek-flash", input="hello world", stream=True)
+    async with s:
+        async for event in s:
+            if event.type == "response.output_text.delta":
+                parts.append(event.delta)
+            elif event.type in ("response.completed", "response.incomplete", "response.failed"):
+                status = event.response.status
+    return "".join(parts), _finish_of(status)
 
 
 def _sync_call(client: ds.DeepSeek, stream: bool) -> tuple[str | None, str | None]:
@@ -241,9 +288,9 @@ async def _async_call(client: ds.AsyncDeepSeek, stream: bool) -> tuple[str | Non
     return "".join(parts), finish
 
 
-@pytest.mark.parametrize(("case", "mode", "kind"), MATRIX)
+@pytest.mark.parametrize(("case", "mode", "kind", "endpoint"), MATRIX)
 async def test_fault_ends_in_documented_outcome(
-    case: Case, mode: str, kind: str, deepseek_emulator: DeepSeekEmulator
+    case: Case, mode: str, kind: str, endpoint: str, deepseek_emulator: DeepSeekEmulator
 ) -> None:
     emu = deepseek_emulator
     emu.inject(*case.faults)
@@ -258,7 +305,8 @@ async def test_fault_ends_in_documented_outcome(
         fast_retries(sync)
         with sync:
             # Run in a worker thread so the event loop pytest-asyncio gave this test stays free.
-            outcome = await asyncio.to_thread(_catching, _sync_call, sync, stream)
+            call = _sync_call if endpoint == "chat" else _sync_responses
+            outcome = await asyncio.to_thread(_catching, call, sync, stream)
     else:
         client = ds.get_async_client(
             api_key=emu.api_key, base_url=emu.base_url, max_retries=MAX_RETRIES, timeout=timeout
@@ -266,18 +314,20 @@ async def test_fault_ends_in_documented_outcome(
         fast_retries(client)
         async with client:
             try:
-                outcome = await _async_call(client, stream)
+                acall = _async_call if endpoint == "chat" else _async_responses
+                outcome = await acall(client, stream)
             except Exception as exc:
                 outcome = exc
     elapsed = time.monotonic() - started
     assert elapsed < BOUND_SECONDS, f"took {elapsed:.1f} s"
     if case.error is None:
         assert not isinstance(outcome, BaseException), repr(outcome)
-        _check_success(*outcome, case)
+        _check_success(*outcome, case, endpoint)
     else:
         assert isinstance(outcome, case.error), repr(outcome)
         _check_error(outcome, case)
-    assert emu.request_count(CHAT) == case.requests, emu.request_count(CHAT)
+    path = PATHS[endpoint]
+    assert emu.request_count(path) == case.requests, emu.request_count(path)
     assert emu.pending_faults() == 0
 
 
