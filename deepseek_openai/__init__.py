@@ -74,6 +74,8 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         ThinkingToolChoiceError,
         UnsupportedFeatureError,
     )
+    from ._files import aask_image, aimage_part, ask_image, image_part, inspect_image
+    from ._images import ImageInfo
     from ._json_mode import JSONModeError, JSONResult, ajson_complete, json_complete
     from ._reasoning import (
         AsyncStreamEvents,
@@ -157,6 +159,12 @@ _LAZY: dict[str, str] = {
     "ServerOverloadedError": "_errors",
     "ThinkingToolChoiceError": "_errors",
     "UnsupportedFeatureError": "_errors",
+    "aask_image": "_files",
+    "aimage_part": "_files",
+    "ask_image": "_files",
+    "image_part": "_files",
+    "inspect_image": "_files",
+    "ImageInfo": "_images",
     "JSONModeError": "_json_mode",
     "JSONResult": "_json_mode",
     "ajson_complete": "_json_mode",
@@ -234,6 +242,7 @@ __all__ = [
     "FunctionCall",
     "GuardMode",
     "HistoryPolicy",
+    "ImageInfo",
     "IncompleteStreamError",
     "InsufficientBalanceError",
     "InvalidFormatError",
@@ -267,11 +276,14 @@ __all__ = [
     "UsageEvent",
     "UsageSummary",
     "__version__",
+    "aask_image",
     "afim_complete",
     "aget_balance",
+    "aimage_part",
     "aiter_events",
     "ajson_complete",
     "aprefix_complete",
+    "ask_image",
     "capability",
     "estimate_cost",
     "fim_complete",
@@ -280,6 +292,8 @@ __all__ = [
     "get_balance",
     "get_client",
     "get_reasoning",
+    "image_part",
+    "inspect_image",
     "is_peak",
     "iter_events",
     "json_complete",

@@ -53,6 +53,7 @@ from ._errors import (
     UnsupportedFeatureError,
     make_status_error,
 )
+from ._images import read_upload
 from ._log import logger
 from ._openai_compat import (
     NOT_GIVEN,
@@ -66,6 +67,7 @@ from ._openai_compat import (
     forget_openai_env,
     merged_body,
     replace_body,
+    request_files,
     set_default_stream_cls,
 )
 from ._pipeline import Plan, plan, prepare_request
@@ -423,7 +425,9 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         url = self._route(located, options.url)
         body: dict[str, Any] | None = None
         endpoint = located.endpoint
-        if endpoint is not None and endpoint.body is not None:
+        if endpoint is not None and endpoint.body == "files":
+            body = self._prepare_upload(options)
+        elif endpoint is not None and endpoint.body is not None:
             given = merged_body(options)
             if given is not None:
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
@@ -462,6 +466,21 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
 
     def _redacted(self, text: str) -> str:
         return cast(str, redact(text, self.api_key if isinstance(self.api_key, str) else None))
+
+    def _prepare_upload(self, options: FinalRequestOptions) -> dict[str, Any] | None:
+        """The upload rows over a multipart form: its fields, with the file (read, not consumed)
+        under ``file``. Returns the fields to send instead, or ``None`` to send them as they are."""
+        state = self._deepseek
+        fields = dict(merged_body(options) or {})
+        view = dict(fields)
+        for name, value in request_files(options):
+            if name == "file":
+                view["file"] = read_upload(value)
+        prepared = prepare_request("files", view, state.policy, state.plan("files"))
+        for notice in prepared.notices:
+            warn(notice.message, notice.category)
+        out = {k: v for k, v in prepared.body.items() if k != "file"}
+        return None if _unchanged(fields, out) else out
 
     def _route(self, located: Located, url: str) -> str | None:
         """The URL to send to instead (a standard-only endpoint called on the beta URL), or ``None``.

@@ -60,7 +60,8 @@ class Endpoint:
     namespace: str | None
     """The openai client namespace that calls it (``None``: only through ``client.get/post``)."""
     body: BodyKind | None
-    """Which rows of the rule table its JSON body meets (``None``: no body rules)."""
+    """Which rows of the rule table its body meets (``None``: no body rules). ``files`` is a multipart
+    upload: its form fields, with the file read (not consumed) under ``file``."""
     title: str
     source: Source
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
@@ -77,7 +78,7 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     Endpoint("GET", "/models", STANDARD, "models", None, "the model list", ENDPOINTS_PAGE),
     Endpoint("GET", "/user/balance", STANDARD, None, None, "the balance", ENDPOINTS_PAGE),
     Endpoint("POST", "/responses", STANDARD, "responses", "responses", "the Responses API", RESPONSES_PAGE),
-    Endpoint("POST", "/files", STANDARD, "files", None, "file upload", FILES_PAGE),
+    Endpoint("POST", "/files", STANDARD, "files", "files", "file upload", FILES_PAGE),
     Endpoint("GET", "/files", STANDARD, "files", None, "the file list", FILES_PAGE),
     Endpoint("GET", "/files/{file_id}", STANDARD, "files", None, "a file", FILES_PAGE),
     Endpoint("DELETE", "/files/{file_id}", STANDARD, "files", None, "file deletion", FILES_PAGE),
@@ -202,7 +203,8 @@ ALTERNATIVES: Final[dict[str, str]] = {
     "embeddings": "use a dedicated embedding provider (e.g. openai.OpenAI() with an OpenAI key, "
     "client.embeddings.create) or a local model such as sentence-transformers",
     "images": "generate images with another provider; to send images TO DeepSeek, put image_url parts "
-    "in a user message for model='deepseek-flash'",
+    "in a user message for model='deepseek-flash' (deepseek_openai.image_part(path) builds one, "
+    "deepseek_openai.ask_image asks about a picture in one call)",
     "audio": "transcribe or synthesise speech with another provider or a local model (e.g. Whisper) and "
     "send the text to DeepSeek",
     "moderations": "use a dedicated moderation service (e.g. openai.OpenAI().moderations with an OpenAI "

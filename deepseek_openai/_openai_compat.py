@@ -47,6 +47,7 @@ __all__ = [
     "merged_body",
     "model_request_id",
     "replace_body",
+    "request_files",
     "stream_response",
     "stream_secret",
 ]
@@ -157,6 +158,7 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai._models.FinalRequestOptions", "extra_json", ()),
     ("openai._models.FinalRequestOptions", "url", ()),
     ("openai._models.FinalRequestOptions", "method", ()),
+    ("openai._models.FinalRequestOptions", "files", ()),
     ("openai._compat", "model_copy", ("model",)),
     ("openai._response.BaseAPIResponse", "_parse", ("to",)),
     ("openai._response.BaseAPIResponse", "_cast_to", ()),
@@ -186,6 +188,15 @@ def merged_body(options: FinalRequestOptions) -> Mapping[str, Any] | None:
         return json_data
     merged = {**json_data, **options.extra_json}
     return {k: v for k, v in merged.items() if not isinstance(v, Omit)}
+
+
+def request_files(options: FinalRequestOptions) -> list[tuple[str, Any]]:
+    """The multipart files of a request, as ``(field, value)`` pairs in httpx's shapes (bytes, a file
+    object, or a ``(filename, content[, content_type[, headers]])`` tuple); ``[]`` for none."""
+    files = options.files
+    if not files:
+        return []
+    return list(files.items()) if isinstance(files, Mapping) else list(files)
 
 
 def replace_body(

@@ -44,9 +44,12 @@ class _Walk:
 
     The MESSAGE rows are sorted by the role they read, so a message meets only its role's rows
     (a user turn of a plain chat meets none), and the rows that need a key only when it is there.
+
+    The PART rows are sorted the same way by the part type they read, so a text part meets only
+    the rows for every part and an image part the image rows.
     """
 
-    __slots__ = ("by_role", "keyed", "keys", "parts", "unknown")
+    __slots__ = ("by_part", "by_role", "keyed", "keys", "other_parts", "parts", "unknown")
 
     def __init__(self, messages: tuple[Step, ...], parts: tuple[Step, ...]) -> None:
         def reads(step: Step, role: str | None) -> bool:
@@ -55,6 +58,12 @@ class _Walk:
                 return roles is None or not roles
             return roles is None or role in roles
 
+        def reads_part(step: Step, kind: str | None) -> bool:
+            kinds = step[0].parts
+            if kind is None:
+                return kinds is None or not kinds
+            return kinds is None or kind in kinds
+
         plain = tuple(s for s in messages if s[0].keys is None)
         keyed = tuple(s for s in messages if s[0].keys is not None)
         self.by_role = {role: tuple(s for s in plain if reads(s, role)) for role in ROLES}
@@ -62,6 +71,14 @@ class _Walk:
         self.keyed = keyed
         self.keys: frozenset[str] = frozenset().union(*(s[0].keys or () for s in keyed))
         self.parts = parts
+        named = frozenset().union(*(s[0].parts or () for s in parts))
+        self.by_part = {kind: tuple(s for s in parts if reads_part(s, kind)) for kind in named}
+        self.other_parts = tuple(s for s in parts if reads_part(s, None))
+
+    def part_rows(self, part: object) -> tuple[Step, ...]:
+        kind = part.get("type") if type(part) is dict or isinstance(part, Mapping) else None
+        rows = self.by_part.get(kind) if type(kind) is str else None
+        return self.other_parts if rows is None else rows
 
     def rows(self, role: object, message: Mapping[str, Any]) -> tuple[Step, ...]:
         rows = self.by_role.get(role) if type(role) is str else None
@@ -186,6 +203,7 @@ _SETTLE: Final[dict[BodyKind, Callable[[dict[str, Any], Prepared], bool | None]]
     "chat": _settle_chat,
     "responses": _settle_responses,
     "fim": _settle_fim,
+    "files": lambda body, p: None,  # an upload has no thinking mode
 }
 """How each kind of body settles its thinking mode after the translations: the client's defaults
 written the way that endpoint carries them (``thinking`` / ``reasoning_effort``, ``reasoning.effort``)."""
@@ -228,8 +246,9 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
                 _act(rule, action, finding, body, prepared)
         content = message.get("content")
         if part_rows and type(content) is not str and isinstance(content, list | tuple):
-            for part in content:
-                for rule, action in part_rows:
+            for j, part in enumerate(content):
+                prepared.part = j
+                for rule, action in walk.part_rows(part):
                     finding = rule.check(part, i, role, prepared)
                     if finding is not None:
                         _act(rule, action, finding, body, prepared)

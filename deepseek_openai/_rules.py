@@ -19,6 +19,7 @@ them too, with one case per row written from the documents.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -30,13 +31,16 @@ from ._catalogue import (
     BETA_PAGE,
     CHAT_API_PAGE,
     EFFORTS,
+    FILES,
     FILES_PAGE,
+    MIB,
     NEWS_RETIREMENT,
     REASONING_PAGE,
     RESPONSES,
     RESPONSES_PAGE,
     STRICT_TOOLS_OBSERVED,
     TOOL_ORDER_OBSERVED,
+    VISION,
     Feature,
     Limits,
     ModelInfo,
@@ -45,6 +49,7 @@ from ._catalogue import (
 )
 from ._errors import DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
 from ._history import backfill, missing_reasoning
+from ._images import ImageRef, Upload, describe, image_ref, supported
 from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
 from ._thinking import THINKING_TYPES, effort_value, normalize_effort, responses_effort, thinking_value
 from ._translate import (
@@ -60,7 +65,7 @@ from ._translate import (
 from ._translate import normalize_effort as normalize_body_effort
 from ._translate import normalize_thinking as normalize_body_thinking
 
-BodyKind = Literal["chat", "fim", "responses"]
+BodyKind = Literal["chat", "fim", "responses", "files"]
 
 CHAT: Final[frozenset[BodyKind]] = frozenset({"chat"})
 FIM: Final[frozenset[BodyKind]] = frozenset({"fim"})
@@ -68,6 +73,8 @@ CHAT_FIM: Final[frozenset[BodyKind]] = frozenset({"chat", "fim"})
 RESPONSES_KIND: Final[frozenset[BodyKind]] = frozenset({"responses"})
 CHAT_RESPONSES: Final[frozenset[BodyKind]] = frozenset({"chat", "responses"})
 EVERY_KIND: Final[frozenset[BodyKind]] = frozenset({"chat", "fim", "responses"})
+UPLOAD: Final[frozenset[BodyKind]] = frozenset({"files"})
+"""``POST /files``: the multipart form's fields, with the file itself under ``file`` (an :class:`Upload`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -105,7 +112,8 @@ class Scope(StrEnum):
     MESSAGE = "message"
     """``check(message, index, prepared) -> Finding | None``, for each message that is a mapping."""
     PART = "part"
-    """``check(part, index, role, prepared) -> Finding | None``, for each part of list content."""
+    """``check(part, index, role, prepared) -> Finding | None``, for each part of list content
+    (``prepared.part`` is the part's index in it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +217,9 @@ class Rule:
     """MESSAGE rows: the roles of the messages they read (``None``: every message; empty: the messages
     whose role is none of DeepSeek's). With ``keys``, a MESSAGE row also needs one of those keys in
     the message."""
+    parts: frozenset[str] | None = None
+    """PART rows: the part types they read (``None``: every part; empty: the parts whose type is none
+    of those the other rows read)."""
     scope: Scope = Scope.BODY
     phase: Phase = Phase.CHECK
     param: str | None = None
@@ -254,6 +265,38 @@ class Notice:
 
 
 @dataclass(slots=True)
+class ImageTally:
+    """The images of one request: each image part's :class:`ImageRef`, read once however many rows ask,
+    and the running totals the per-request rows check (count, inline bytes, largest)."""
+
+    count: int = 0
+    inline_chars: int = 0
+    """Base64 characters of the inline images: a lower bound of the body's bytes."""
+    largest: tuple[int, str, int, int] | None = None
+    """(longest side, where, width, height) of the largest inline image."""
+    refs: dict[tuple[int, int], ImageRef | None] = field(default_factory=dict)
+    """By (message or input item index, part index)."""
+
+    def read(self, part: Mapping[str, Any], where: tuple[int, int], field_name: str) -> ImageRef | None:
+        """The image of ``part`` at ``where`` in ``field_name`` (``messages``, ``input``), read and counted
+        once (``None``: not an image part)."""
+        if where in self.refs:
+            return self.refs[where]
+        ref = self.refs[where] = image_ref(part)
+        if ref is not None:
+            self.count += 1
+            if ref.inline is not None:
+                self.inline_chars += ref.inline.chars
+                info = ref.info
+                if info is not None and info.width is not None and info.height is not None:
+                    side = max(info.width, info.height)
+                    if self.largest is None or side > self.largest[0]:
+                        label = f"{field_name}[{where[0]}].content[{where[1]}]"
+                        self.largest = (side, label, info.width, info.height)
+        return ref
+
+
+@dataclass(slots=True)
 class Prepared:
     """The body being prepared and what the pipeline has decided about it so far."""
 
@@ -271,12 +314,23 @@ class Prepared:
     """(rule id, action) of every row that acted on the body, in order (for the DEBUG log line)."""
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
+    part: int = -1
+    """The index of the content part the walk is at (read by the PART rows)."""
+    images: ImageTally | None = None
+    """The request's images so far (``None``: none met yet); see :meth:`image`."""
     messages_copied: bool = False
     """Whether ``body["messages"]`` is already this pipeline's own list (repairs copy it once)."""
     odd_messages: bool = True
     tool_turns: bool = True
     """What the walk over the messages saw: a message that is not a mapping, a tool call or result.
     True until the walk has looked, so the BODY rows that read them never skip unseen messages."""
+
+    def image(self, part: Mapping[str, Any], i: int) -> ImageRef | None:
+        """The image of the part the walk is at (message ``i``, part :attr:`part`), read once and counted."""
+        tally = self.images
+        if tally is None:
+            tally = self.images = ImageTally()
+        return tally.read(part, (i, self.part), "messages")
 
     @property
     def info(self) -> ModelInfo | None:
@@ -650,6 +704,7 @@ HISTORY: Final[tuple[Rule, ...]] = (
 ROLES: Final = frozenset({"system", "user", "assistant", "tool"})
 """The message roles DeepSeek accepts (chat API page, 2026-09-11)."""
 _IMAGE_PARTS: Final = frozenset({"image_url", "file"})
+"""The chat content parts that carry an image (Responses calls its own ``input_image``)."""
 _PARTS: Final = frozenset({"text"}) | _IMAGE_PARTS
 
 
@@ -956,6 +1011,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         source=FILES_PAGE,
         action=REJECTED,
         scope=Scope.PART,
+        parts=_IMAGE_PARTS,
     ),
     Rule(
         "messages.part_shape",
@@ -980,6 +1036,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         source=CHAT_API_PAGE,
         action=REJECTED,
         scope=Scope.PART,
+        parts=frozenset(),
         unsupported=True,
     ),
     Rule(
@@ -992,6 +1049,7 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         source=FILES_PAGE,
         action=REJECTED,
         scope=Scope.PART,
+        parts=_IMAGE_PARTS,
         unsupported=True,
     ),
     Rule(
@@ -1020,6 +1078,414 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         keys=_keys("messages"),
     ),
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Images (files and vision guide, 2026-09-11)
+#
+# Each check reads the part's ImageRef (read once per part and tallied by Prepared.image), so the
+# same checks serve chat parts here and any other body whose parts carry images. The per-request
+# rows after the walk read the tally; they share the part rows' preset, so whenever they run, the
+# part rows ran too and the tally is complete.
+
+ImageCheck = Callable[[ImageRef, "Prepared"], "Finding | None"]
+
+
+def _on_image(check: ImageCheck) -> Callable[[Any, int, object, Prepared], Finding | None]:
+    """A PART-scope check from an image check: ``$where`` is ``messages[i].content[j]``."""
+
+    def part_check(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
+        if not _is_mapping(part):
+            return None
+        ref = p.image(part, i)
+        if ref is None:
+            return None
+        found = check(ref, p)
+        if found is not None:
+            found.param = found.param or "messages"
+            found.fields.setdefault("where", f"messages[{i}].content[{p.part}]")
+        return found
+
+    part_check.__name__ = part_check.__qualname__ = check.__name__
+    part_check.__doc__ = check.__doc__
+    return part_check
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:.1f} MiB ({size:,} bytes)"
+
+
+def image_problem(ref: ImageRef, p: Prepared) -> Finding | None:
+    """A part of an image type that names no image."""
+    return Finding(problem=ref.problem) if ref.problem is not None else None
+
+
+def image_scheme(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An image URL that is neither https nor data: (a local path, http, file://...)."""
+    scheme = ref.scheme
+    if ref.kind == "file" or scheme is None or scheme in VISION.url_schemes:
+        return None
+    assert ref.url is not None
+    kind = f"a URL of scheme {scheme}:" if scheme else "not a URL (a local path?)"
+    return Finding(url=_short(ref.url), kind=kind)
+
+
+def image_url_length(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An https image URL longer than the server takes."""
+    if ref.url is None or ref.scheme != "https" or len(ref.url) <= VISION.max_url_length:
+        return None
+    return Finding(length=f"{len(ref.url):,}", limit=f"{VISION.max_url_length:,}")
+
+
+def image_detail(ref: ImageRef, p: Prepared) -> Finding | None:
+    """A ``detail`` the server does not know."""
+    if ref.detail is None or _str_in(ref.detail, VISION.details):
+        return None
+    return Finding(value=_short(ref.detail))
+
+
+def image_data(ref: ImageRef, p: Prepared) -> Finding | None:
+    """Inline image data that is not base64 (a data: URL without ;base64, or broken file_data)."""
+    if ref.inline is not None or ref.problem is not None or ref.file_id is not None:
+        return None
+    if ref.kind == "file" or ref.scheme == "data":
+        return Finding()
+    return None
+
+
+def image_type(ref: ImageRef, p: Prepared) -> Finding | None:
+    """Inline bytes that are not JPEG, PNG, GIF or WebP."""
+    info = ref.info
+    if info is None or info.supported:
+        return None
+    assert ref.inline is not None
+    label = ref.inline.label
+    labelled = f" (labelled {label})" if label and label != info.mime else ""
+    return Finding(found=f"{info.description}{labelled}")
+
+
+def image_size(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An inline image over the per-image limit."""
+    info = ref.info
+    if info is None or info.bytes <= VISION.max_inline_bytes:
+        return None
+    return Finding(size=_mib(info.bytes), limit=f"{VISION.max_inline_bytes // MIB} MiB")
+
+
+def image_pixels(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An inline image with a side over the pixel limit."""
+    info = ref.info
+    if info is None or info.width is None or info.height is None:
+        return None
+    if max(info.width, info.height) <= VISION.max_side:
+        return None
+    return Finding(width=info.width, height=info.height, limit=VISION.max_side)
+
+
+RESPONSES_IMAGE_ROLES: Final = frozenset({"user", "developer"})
+"""Responses roles an ``input_image`` may sit in: ``developer`` is treated as ``user`` (Responses guide)."""
+
+
+def _responses_images(body: Mapping[str, Any], p: Prepared) -> Iterator[tuple[str, ImageRef, object]]:
+    """(where, image, role) of every ``input_image`` part of a Responses ``input``, read and tallied once."""
+    items = body.get("input")
+    if not _is_list(items):
+        return
+    tally = p.images
+    if tally is None:
+        tally = p.images = ImageTally()
+    for i, item in enumerate(items):
+        content = item.get("content") if _is_mapping(item) else None
+        if not _is_list(content) or item.get("type", "message") != "message":
+            continue
+        for j, part in enumerate(content):
+            if _is_mapping(part) and part.get("type") == RESPONSES.vision_part:
+                ref = tally.read(part, (i, j), "input")
+                if ref is not None:
+                    yield f"input[{i}].content[{j}]", ref, item.get("role")
+
+
+def _over_input(check: ImageCheck) -> Callable[[dict[str, Any], Prepared], Iterator[Finding]]:
+    """A BODY-scope check over a Responses input's images from an image check."""
+
+    def body_check(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+        for where, ref, _role in _responses_images(body, p):
+            found = check(ref, p)
+            if found is not None:
+                found.param = found.param or "input"
+                found.fields.setdefault("where", where)
+                yield found
+
+    body_check.__name__ = body_check.__qualname__ = f"responses_{check.__name__}"
+    return body_check
+
+
+def _check_responses_image_role(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for where, _ref, role in _responses_images(body, p):
+        if not _str_in(role, RESPONSES_IMAGE_ROLES):
+            yield Finding("input", where=where, role=_short(role))
+
+
+def _check_responses_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
+    if not p.lacks(Feature.VISION):
+        return None
+    for where, _ref, _role in _responses_images(body, p):
+        info = p.info
+        assert info is not None
+        return Finding("input", where=where, model=repr(info.id), source=info.source_of(Feature.VISION))
+    return None
+
+
+def _tally(body: Mapping[str, Any], p: Prepared) -> ImageTally | None:
+    """The request's image tally: the walk filled it for chat; a Responses input is read here."""
+    if p.kind == "responses":
+        for _ in _responses_images(body, p):
+            pass
+    return p.images
+
+
+def _images_param(p: Prepared) -> str:
+    return "input" if p.kind == "responses" else "messages"
+
+
+def _check_image_count(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
+    if tally is None or tally.count <= VISION.max_images:
+        return None
+    return Finding(_images_param(p), count=tally.count, limit=VISION.max_images)
+
+
+def _check_image_pixels_many(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
+    if tally is None or tally.count < VISION.many_images or tally.largest is None:
+        return None
+    side, where, width, height = tally.largest
+    if side <= VISION.max_side_many:
+        return None
+    return Finding(
+        _images_param(p),
+        count=tally.count,
+        where=where,
+        width=width,
+        height=height,
+        limit=VISION.max_side_many,
+        many=VISION.many_images,
+    )
+
+
+def _check_request_size(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
+    limit = p.limits.max_request_bytes
+    if tally is None or tally.inline_chars <= limit:
+        return None
+    return Finding(_images_param(p), size=_mib(tally.inline_chars), limit=f"{limit // MIB} MiB")
+
+
+_UPLOAD_FIX: Final = (
+    "upload it with client.files.create(file=open(path, 'rb'), purpose='user_data') and send "
+    "{'type': 'file', 'file': {'file_id': ...}} (deepseek_openai.image_part(path, client=client, "
+    "upload=True) does both)"
+)
+_TYPES: Final = ", ".join(describe(t).split()[1] for t in VISION.image_types)
+
+
+def _image_row(  # noqa: PLR0913 (one keyword per column of the row it builds)
+    rule_id: str,
+    check: ImageCheck,
+    *,
+    what: str,
+    why: str,
+    fix: str,
+    unsupported: bool = False,
+) -> Rule:
+    """A chat PART row (``messages.<id>``) for an image check."""
+    return Rule(
+        f"messages.{rule_id}",
+        CHAT,
+        _on_image(check),
+        what=what,
+        why=why,
+        fix=fix,
+        source=FILES_PAGE,
+        action=REJECTED,
+        scope=Scope.PART,
+        parts=_IMAGE_PARTS,
+        unsupported=unsupported,
+    )
+
+
+def _for_responses(row: Rule, check: ImageCheck, why: str | None = None, fix: str | None = None) -> Rule:
+    """The same image check over a Responses input (``responses.<id>``), with its own texts if given."""
+    return dataclasses.replace(
+        row,
+        id="responses." + row.id.split(".", 1)[1],
+        kinds=RESPONSES_KIND,
+        check=_over_input(check),
+        scope=Scope.BODY,
+        parts=None,
+        keys=_keys("input"),
+        why=why or row.why,
+        fix=fix or row.fix,
+    )
+
+
+IMAGES: Final[tuple[Rule, ...]] = (
+    _image_row(
+        "image_part",
+        image_problem,
+        what="$where is $problem",
+        why="DeepSeek takes images as {'type': 'image_url', 'image_url': {'url': ...}} or {'type': "
+        "'file', 'file': {'file_id': ...}} parts; anything less is a 400",
+        fix="give the part its image (deepseek_openai.image_part(path_or_url) builds one)",
+    ),
+    _image_row(
+        "image_scheme",
+        image_scheme,
+        what="$where has the image URL $url, $kind",
+        why="DeepSeek fetches https image URLs (within "
+        f"{VISION.url_fetch_seconds} s) and reads data: URLs; any other URL is a 400",
+        fix="use an https URL, or send the image's bytes inline (deepseek_openai.image_part(path) makes "
+        "a data: URL) or upload them (client.files.create)",
+    ),
+    _image_row(
+        "image_url_length",
+        image_url_length,
+        what="$where has an image URL of $length characters",
+        why="DeepSeek takes image URLs of at most $limit characters",
+        fix="use a shorter URL, or download the image and send it inline with "
+        "deepseek_openai.image_part(data)",
+    ),
+    _image_row(
+        "image_detail",
+        image_detail,
+        what="$where has detail=$value",
+        why=f"DeepSeek takes detail {', '.join(VISION.details)} ('low' looks at "
+        f"{VISION.low_detail_side}x{VISION.low_detail_side} pixels)",
+        fix="use one of those, or leave detail out",
+    ),
+    _image_row(
+        "image_data",
+        image_data,
+        what="$where has inline image data that is not base64",
+        why="DeepSeek reads inline images as base64 (data:image/png;base64,...)",
+        fix="encode the bytes with deepseek_openai.image_part(data)",
+    ),
+    _image_row(
+        "image_type",
+        image_type,
+        what="$where is $found",
+        why=f"DeepSeek reads {_TYPES} images only, told from the bytes (not the file name or the "
+        "data: URL's label)",
+        fix="convert the image to PNG or JPEG first (e.g. Pillow: Image.open(path).save('x.png'))",
+        unsupported=True,
+    ),
+    _image_row(
+        "image_size",
+        image_size,
+        what="$where is an inline image of $size",
+        why="DeepSeek takes inline and URL images of at most $limit each (images sent by file id: "
+        f"up to {VISION.max_file_image_bytes // MIB} MiB)",
+        fix=_UPLOAD_FIX,
+    ),
+    _image_row(
+        "image_pixels",
+        image_pixels,
+        what="$where is $width x $height pixels",
+        why="DeepSeek takes images of at most $limit pixels a side (and resizes each to about "
+        f"{VISION.resized_side}x{VISION.resized_side} anyway)",
+        fix="scale the image down before sending it",
+    ),
+)
+"""The image part rows (chat ``image_url`` and ``file`` parts)."""
+
+_CHECKS: Final = {
+    "image_part": image_problem,
+    "image_scheme": image_scheme,
+    "image_url_length": image_url_length,
+    "image_detail": image_detail,
+    "image_data": image_data,
+    "image_type": image_type,
+    "image_size": image_size,
+    "image_pixels": image_pixels,
+}
+_RESPONSES_TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "image_part": (
+        "DeepSeek's Responses API takes images as {'type': 'input_image', 'image_url': ...} or "
+        "{'type': 'input_image', 'file_id': ...} parts; anything less is a 400",
+        "give the part its image_url (an https or data: URL) or file_id",
+    ),
+}
+
+RESPONSES_IMAGES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.image_role",
+        RESPONSES_KIND,
+        _check_responses_image_role,
+        what="$where ($role) is an input_image",
+        why="DeepSeek takes images only in user (or developer, read as user) messages; an image in an "
+        "assistant or system message is a 400",
+        fix="move the image into a user message",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+    ),
+    Rule(
+        "responses.vision",
+        RESPONSES_KIND,
+        _check_responses_vision,
+        what="$where is an input_image for model $model",
+        why="$model has no vision input (the API answers 400); deepseek-flash does",
+        fix="use model='deepseek-flash' for image input, or describe the image in text",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+        unsupported=True,
+    ),
+    *(
+        _for_responses(row, _CHECKS[name], *_RESPONSES_TEXTS.get(name, (None, None)))
+        for row in IMAGES
+        for name in (row.id.split(".", 1)[1],)
+    ),
+)
+"""The same image rows over a Responses ``input`` (``input_image`` parts)."""
+
+IMAGE_TOTALS: Final[tuple[Rule, ...]] = (
+    Rule(
+        "images.count",
+        CHAT_RESPONSES,
+        _check_image_count,
+        what="the request carries $count images",
+        why="DeepSeek takes at most $limit images a request",
+        fix="send the images over several requests",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("messages", "input"),
+    ),
+    Rule(
+        "images.pixels_many",
+        CHAT_RESPONSES,
+        _check_image_pixels_many,
+        what="the request carries $count images and $where is $width x $height pixels",
+        why="from $many images a request on, DeepSeek takes images of at most $limit pixels a side",
+        fix="scale the larger images down to $limit pixels a side, or send fewer than $many images",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("messages", "input"),
+    ),
+    Rule(
+        "request.size",
+        CHAT_RESPONSES,
+        _check_request_size,
+        what="the request carries $size of inline image data",
+        why="DeepSeek takes request bodies of at most $limit (and base64 makes an image a third larger)",
+        fix="upload the images (client.files.create, or deepseek_openai.image_part(path, client=client, "
+        "upload=True)) and send their file ids, or send https URLs",
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        keys=_keys("messages", "input"),
+    ),
+)
+"""The per-request image limits, checked after the walk from the tally the part rows filled."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -1758,6 +2224,176 @@ FIM_RULES: Final[tuple[Rule, ...]] = (
 
 
 # --------------------------------------------------------------------------------------------
+# Uploads (POST /files; files and vision guide, 2026-09-11)
+#
+# The body is the multipart form's fields with the file itself under "file" (an Upload the client's
+# seam reads from openai's request without consuming it), as the documents write the request.
+
+_PURPOSE_USES: Final = {
+    "assistants": ("the Assistants API", "keep the conversation yourself and send images in user messages"),
+    "batch": ("a Batch API", "send the requests concurrently with get_async_client()"),
+    "fine-tune": ("fine-tuning", "put examples in the prompt, or fine-tune open DeepSeek weights yourself"),
+    "evals": ("evals", "run evaluations locally over client.chat.completions.create"),
+}
+
+
+def _upload(body: Mapping[str, Any]) -> Upload | None:
+    found = body.get("file")
+    return found if isinstance(found, Upload) else None
+
+
+def _check_upload_file(body: dict[str, Any], p: Prepared) -> Finding | None:
+    return Finding("file") if _upload(body) is None else None
+
+
+def _check_purpose_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
+    return Finding("purpose") if body.get("purpose") == "vision" else None
+
+
+def _repair_purpose(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body["purpose"] = FILES.purposes[0]
+
+
+def _check_purpose(body: dict[str, Any], p: Prepared) -> Finding | None:
+    purpose = body.get("purpose")
+    if _str_in(purpose, FILES.purposes):
+        return None
+    use, alternative = (
+        _PURPOSE_USES.get(purpose, ("other uses", "")) if type(purpose) is str else ("other uses", "")
+    )
+    instead = f"; for {use}: {alternative}" if alternative else ""
+    return Finding("purpose", value=_short(purpose), use=use, instead=instead)
+
+
+def _check_upload_type(body: dict[str, Any], p: Prepared) -> Finding | None:
+    upload = _upload(body)
+    if upload is None or upload.head is None or supported(upload.mime):
+        return None
+    return Finding("file", filename=_short(upload.filename), found=upload.description)
+
+
+def _check_upload_size(body: dict[str, Any], p: Prepared) -> Finding | None:
+    upload = _upload(body)
+    if upload is None or upload.size is None or upload.size <= FILES.max_file_bytes:
+        return None
+    return Finding(
+        "file", filename=_short(upload.filename), size=_mib(upload.size), limit=FILES.max_file_bytes // MIB
+    )
+
+
+def _check_upload_filename(body: dict[str, Any], p: Prepared) -> Finding | None:
+    upload = _upload(body)
+    if upload is None or len(upload.filename) <= FILES.max_filename_length:
+        return None
+    return Finding("file", length=f"{len(upload.filename):,}", limit=FILES.max_filename_length)
+
+
+def _valid_expiry(value: object) -> bool:
+    if not _is_mapping(value) or set(value) != {"anchor", "seconds"}:
+        return False
+    seconds = value["seconds"]
+    return (
+        _str_in(value["anchor"], FILES.expires_anchors)
+        and _is_int(seconds)
+        and FILES.min_expires_seconds <= seconds <= FILES.max_expires_seconds
+    )
+
+
+def _check_expires_after(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = body.get("expires_after")
+    if value is None or _valid_expiry(value):
+        return None
+    return Finding("expires_after", value=_short(value))
+
+
+UPLOADS: Final[tuple[Rule, ...]] = (
+    Rule(
+        "files.purpose.vision",
+        UPLOAD,
+        _check_purpose_vision,
+        what="purpose='vision' is OpenAI's purpose for images",
+        why="DeepSeek stores images for chat input under purpose 'user_data', its only purpose",
+        fix="pass purpose='user_data'",
+        source=FILES_PAGE,
+        action=TRANSLATED,
+        keys=_keys("purpose"),
+        phase=Phase.TRANSLATE,
+        repair=_repair_purpose,
+    ),
+    Rule(
+        "files.file",
+        UPLOAD,
+        _check_upload_file,
+        what="the upload carries no file",
+        why="POST /files takes the image as the multipart field 'file'",
+        fix="pass file=open(path, 'rb') (or file=(name, data)) to client.files.create",
+        source=FILES_PAGE,
+        action=REJECTED,
+    ),
+    Rule(
+        "files.purpose",
+        UPLOAD,
+        _check_purpose,
+        what="purpose=$value",
+        why=f"DeepSeek stores files only for purpose {FILES.purposes[0]!r} (images for chat input); it "
+        "has no files for $use",
+        fix=f"pass purpose={FILES.purposes[0]!r} for images$instead",
+        source=FILES_PAGE,
+        action=REJECTED,
+        unsupported=True,
+    ),
+    Rule(
+        "files.type",
+        UPLOAD,
+        _check_upload_type,
+        what="the file $filename is $found",
+        why=f"DeepSeek's Files API stores {_TYPES} images only, told from the bytes (not the name)",
+        fix="convert images to PNG or JPEG first; send a document's text in the message instead",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("file"),
+        unsupported=True,
+    ),
+    Rule(
+        "files.size",
+        UPLOAD,
+        _check_upload_size,
+        what="the file $filename is $size",
+        why="DeepSeek stores files of at most $limit MiB",
+        fix="scale the image down or save it compressed (JPEG or WebP)",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("file"),
+    ),
+    Rule(
+        "files.filename",
+        UPLOAD,
+        _check_upload_filename,
+        what="the file name has $length characters",
+        why="DeepSeek takes file names of at most $limit characters",
+        fix="pass a shorter name: file=('image.png', data)",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("file"),
+    ),
+    Rule(
+        "files.expires_after",
+        UPLOAD,
+        _check_expires_after,
+        what="expires_after=$value",
+        why=f"DeepSeek takes expires_after={{'anchor': 'created_at', 'seconds': N}} with N from "
+        f"{FILES.min_expires_seconds:,} (an hour) to {FILES.max_expires_seconds:,} (30 days); without it "
+        "the file is kept until deleted",
+        fix="pass expires_after={'anchor': 'created_at', 'seconds': 86400}, or leave it out",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("expires_after"),
+    ),
+)
+"""What an upload must be before it is sent (the client reads the file's size and first bytes)."""
+
+
+# --------------------------------------------------------------------------------------------
 # The Responses API (POST /responses; Responses page, 2026-09-11)
 #
 # DeepSeek serves it statelessly: the fields that ask the server to keep or find state are
@@ -1915,18 +2551,6 @@ def _check_max_output_tokens(body: dict[str, Any], p: Prepared) -> Finding | Non
     if not _is_int(value) or value < 1 or (ceiling is not None and value > ceiling):
         shown = str(ceiling) if ceiling is not None else "the model maximum"
         return Finding("max_output_tokens", value=_short(value), ceiling=shown)
-    return None
-
-
-def _check_responses_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
-    if not p.lacks(Feature.VISION):
-        return None
-    for i, item in _input_items(body):
-        content = item.get("content")
-        if _is_list(content) and any(_part_kind(part) == RESPONSES.vision_part for part in content):
-            info = p.info
-            assert info is not None
-            return Finding("input", i=i, model=repr(info.id), source=info.source_of(Feature.VISION))
     return None
 
 
@@ -2167,18 +2791,6 @@ RESPONSES_RULES: Final[tuple[Rule, ...]] = (
         keys=_keys("max_output_tokens"),
     ),
     Rule(
-        "responses.vision",
-        RESPONSES_KIND,
-        _check_responses_vision,
-        what="input[$i] has an input_image part for model $model",
-        why="$model has no vision input (the API answers 400); deepseek-flash does",
-        fix="use model='deepseek-flash' for image input, or describe the image in text",
-        source=RESPONSES_PAGE,
-        action=REJECTED,
-        keys=_keys("input"),
-        unsupported=True,
-    ),
-    Rule(
         "responses.text.format",
         RESPONSES_KIND,
         _check_text_format,
@@ -2253,6 +2865,9 @@ RULES: Final[tuple[Rule, ...]] = (
     *HISTORY,
     ALLOW_TOOLS,
     *MESSAGES,
+    *IMAGES,
+    *RESPONSES_IMAGES,
+    *IMAGE_TOTALS,
     *OPENAI_ONLY,
     *CHOICES,
     *FIM_RULES,
@@ -2262,5 +2877,6 @@ RULES: Final[tuple[Rule, ...]] = (
     *THINKING,
     USER_ID,
     *RESPONSES_RULES,
+    *UPLOADS,
 )
 """Every rule, each once, in the order the pipeline runs them (translations, history, checks)."""

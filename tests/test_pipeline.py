@@ -396,7 +396,10 @@ def test_vision_is_fine_on_flash_and_unknown_models() -> None:
     parts = [
         {
             "role": "user",
-            "content": [{"type": "text", "text": "?"}, {"type": "image_url", "image_url": {"url": "x"}}],
+            "content": [
+                {"type": "text", "text": "?"},
+                {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+            ],
         }
     ]
     run(chat(messages=parts))

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.routing import BaseRoute, Route, Router
 
@@ -54,6 +55,7 @@ from ._errors import (
     status_error,
 )
 from ._faults import Fault, ScriptedReply, ScriptQueue
+from ._files import FileStore, no_such_file, parse_upload
 from ._models import (
     ACCEPTED_MODELS,
     CANONICAL_MODELS,
@@ -74,7 +76,7 @@ from ._replies import (
     fim_events,
 )
 from ._responses import ResponsesRequest, parse_responses, response_object, responses_events
-from ._tokens import PrefixCache, chat_prompt_tokens, fim_prompt_tokens
+from ._tokens import PrefixCache, chat_prompt_tokens, fim_prompt_tokens, image_marker
 from ._validation import ChatRequest, FimRequest, parse_chat, parse_fim
 
 __all__ = ["DEFAULT_API_KEY", "DEFAULT_BALANCE", "EmulatorApp", "EmulatorState", "RecordedRequest"]
@@ -95,6 +97,8 @@ MAX_RECORDED_BYTES = 64 * MIB
 """Bodies kept in recordings by default, in total, by their size on the wire."""
 MAX_COUNTED_PATHS = 1_024
 """Distinct paths counted one by one; requests to further unknown paths are counted as ``<other>``."""
+#: ``POST /files`` bodies: a 64 MiB file plus the form around it.
+MAX_UPLOAD_BYTES = 64 * MIB + 64 * 1024
 _SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "proxy-authorization")
 
 request_log = logging.getLogger("deepseek_openai.testing")
@@ -128,6 +132,7 @@ class EmulatorState:
         *,
         concurrency_limit: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
         default_balance: Decimal = DEFAULT_BALANCE,
         max_records: int = MAX_RECORDS,
         max_recorded_bytes: int = MAX_RECORDED_BYTES,
@@ -143,6 +148,7 @@ class EmulatorState:
         self.max_recorded_bytes = max_recorded_bytes
         self.api_keys = keys
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.default_balance = default_balance
         self.lock = threading.Lock()
         self.faults: ScriptQueue[Fault] = ScriptQueue()
@@ -156,12 +162,14 @@ class EmulatorState:
         self.counts: Counter[str] = Counter()
         self.balances: dict[str, Decimal] = {}
         self.in_flight: Counter[tuple[str, str | None]] = Counter()
+        self.files = FileStore()
 
     def reset(self) -> None:
-        """Forget scripts, records, cache, balances and limits; keys stay."""
+        """Forget scripts, records, cache, files, balances, limits and clock moves; keys stay."""
         self.faults.clear()
         self.replies.clear()
         self.cache.clear()
+        self.files.clear()
         with self.lock:
             self.records.clear()
             self._with_bodies.clear()
@@ -340,6 +348,9 @@ class EmulatorApp:
             routes.append(Route(f"{prefix}/responses", self._endpoint(self._responses)))
             routes.append(Route(f"{prefix}/responses/{{rest:path}}", self._endpoint(self._stateless)))
         routes.append(Route("/beta/responses", self._endpoint(self._responses_outside_standard)))
+        for prefix in ("", "/v1"):
+            routes.append(Route(f"{prefix}/files", self._endpoint(self._files)))
+            routes.append(Route(f"{prefix}/files/{{file_id}}", self._endpoint(self._file)))
         routes.append(Route("/beta/completions", self._endpoint(self._fim)))
         routes.append(Route("/completions", self._endpoint(self._fim_outside_beta)))
         routes.append(Route("/v1/completions", self._endpoint(self._fim_outside_beta)))
@@ -411,8 +422,9 @@ class EmulatorApp:
             headers[name.decode("latin-1").lower()] = value.decode("latin-1")
         too_large = False
         raw = b""
+        limit = state.max_upload_bytes if handler == self._files else state.max_body_bytes
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > state.max_body_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             too_large = True
         else:
             chunks: list[bytes] = []
@@ -424,13 +436,14 @@ class EmulatorApp:
                     return
                 chunk = message.get("body", b"")
                 size += len(chunk)
-                if size > state.max_body_bytes:
+                if size > limit:
                     too_large = True
                     break
                 chunks.append(chunk)
                 more = message.get("more_body", False)
             raw = b"".join(chunks)
-        parsed, problem = (NOT_JSON, None) if too_large else decode(raw)
+        multipart = headers.get("content-type", "").lower().startswith("multipart/")
+        parsed, problem = (NOT_JSON, None) if too_large or multipart else decode(raw)
         masked = {k: (mask_header(v) if k in _SECRET_HEADERS else v) for k, v in headers.items()}
         ex.record = RecordedRequest(
             method=scope["method"],
@@ -443,7 +456,7 @@ class EmulatorApp:
         state.record(ex.record, known_route=handler != self._not_found)
         try:
             if too_large:
-                await ex.error(payload_too_large(state.max_body_bytes), retry_after=None)
+                await ex.error(payload_too_large(limit), retry_after=None)
                 return
             auth = headers.get("authorization", "")
             scheme, _, key = auth.partition(" ")
@@ -460,6 +473,8 @@ class EmulatorApp:
                 return
             body = None if parsed is NOT_JSON else parsed
             if handler not in (self._chat, self._fim, self._responses) or scope["method"] != "POST":
+                if handler == self._files:
+                    body = headers.get("content-type", "")  # the upload handler parses the form itself
                 await self._after_auth(ex, handler, scope, body, raw, key)
                 return
             # Completions hold a concurrency slot from here on, through any injected delay or stall.
@@ -553,19 +568,66 @@ class EmulatorApp:
         }
         await self._plain_json(ex, json.dumps(body).encode(), payload[2])
 
+    async def _files(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        """``POST /files`` (upload) and ``GET /files`` (list)."""
+        assert key is not None
+        store = self.state.files
+        content_type, raw, fault = payload
+        method = scope["method"]
+        result: dict[str, Any] | ApiError
+        if method == "POST":
+            upload = parse_upload(content_type if isinstance(content_type, str) else "", raw)
+            if isinstance(upload, ApiError):
+                result = upload
+            else:
+                stored = store.add(key, *upload)
+                result = stored if isinstance(stored, ApiError) else stored.body()
+        elif method in ("GET", "HEAD"):
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            result = store.page(key, query)
+        else:
+            result = status_error(405)
+        await self._answer(ex, result, fault)
+
+    async def _file(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        """``GET /files/{id}`` and ``DELETE /files/{id}`` (DeepSeek serves no content download)."""
+        assert key is not None
+        store = self.state.files
+        file_id: str = scope["path_params"]["file_id"]
+        method = scope["method"]
+        result: dict[str, Any] | ApiError
+        if method in ("GET", "HEAD"):
+            found = store.get(key, file_id)
+            result = found.body() if found is not None else no_such_file(file_id)
+        elif method == "DELETE":
+            deleted = store.delete(key, file_id)
+            result = {"id": file_id, "object": "file", "deleted": True} if deleted else no_such_file(file_id)
+        else:
+            result = status_error(405)
+        await self._answer(ex, result, payload[2])
+
+    async def _answer(self, ex: _Exchange, result: dict[str, Any] | ApiError, fault: Fault | None) -> None:
+        if isinstance(result, ApiError):
+            await ex.error(result, octet=bool(fault and fault.octet_stream))
+            return
+        await self._plain_json(ex, json.dumps(result).encode(), fault)
+
     async def _chat(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
         if scope["method"] != "POST":
             await ex.error(status_error(405))
             return
         body, _raw, fault = payload
         path: str = scope["path"]
-        request = parse_chat(_for_validation(body), beta=path.startswith("/beta/"))
+        assert key is not None
+        request = parse_chat(
+            _for_validation(body), beta=path.startswith("/beta/"), files=self.state.files.lookup(key)
+        )
         if isinstance(request, ApiError):
             await ex.error(request, octet=bool(fault and fault.octet_stream))
             return
-        assert key is not None
+        images = {(i.message, i.part): (image_marker(i.ref), i.tokens) for i in request.images}
         tokens = chat_prompt_tokens(
-            request.messages, [{"type": "function", "function": f} for f in request.tools]
+            request.messages, [{"type": "function", "function": f} for f in request.tools], images
         )
         await self._complete(ex, request, tokens, key, path, fault)
 

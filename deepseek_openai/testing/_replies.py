@@ -117,17 +117,18 @@ def usage_dict(reply: Reply) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------- derivation
 
 
-def _text_of(content: Any) -> str:
+def _text_of(content: Any, images: Mapping[int, str] | None = None) -> str:
+    """The text of a message; image parts become what the server read of them (``images``, by part)."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
         pieces = []
-        for part in content:
+        for j, part in enumerate(content):
             if isinstance(part, Mapping):
                 if part.get("type") == "text":
                     pieces.append(str(part.get("text", "")))
                 elif part.get("type") in ("image_url", "file"):
-                    pieces.append("[image]")
+                    pieces.append((images or {}).get(j, "[image]"))
         return " ".join(pieces)
     return ""
 
@@ -308,7 +309,8 @@ def build_chat_reply(  # noqa: PLR0912, PLR0915 (one reply shape per branch)
     basis_index = len(messages) - (2 if request.prefix is not None and len(messages) > 1 else 1)
     basis = messages[basis_index]
     role = basis["role"]
-    user_text = _text_of(basis.get("content"))
+    seen = {image.part: image.describe() for image in request.images if image.message == basis_index}
+    user_text = _text_of(basis.get("content"), seen)
 
     call_tool = (
         bool(request.tools) and request.tool_choice != "none" and role == "user" and request.prefix is None

@@ -74,7 +74,8 @@ class DeepSeekEmulator:
 
     Use it as a context manager (``with`` or ``async with``) or call :meth:`start` / :meth:`stop`.
     Script it from the test thread while it serves: :meth:`queue_reply`, :meth:`inject`,
-    :meth:`fail_next`, :meth:`set_balance`; inspect :attr:`requests` and :meth:`request_count`.
+    :meth:`fail_next`, :meth:`set_balance`, :meth:`advance_clock`; inspect :attr:`requests`,
+    :meth:`request_count` and :meth:`file_ids`.
     """
 
     def __init__(  # noqa: PLR0913 (the emulator's public options)
@@ -285,6 +286,16 @@ class DeepSeekEmulator:
     def balance(self, key: str | None = None) -> Decimal:
         return self._state.balance(key or self.api_key)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock forward (file expiry and ``created_at``); :meth:`reset` puts it back."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self._state.files.offset += seconds
+
+    def file_ids(self, key: str | None = None) -> list[str]:
+        """The ids of a key's live files (default: the first key), oldest first."""
+        return self._state.files.ids(key or self.api_key)
+
     def set_concurrency_limit(self, limit: int | None) -> None:
         """In-flight requests allowed per key and ``user_id`` before 429 (None: the model's account limit)."""
         if limit is not None and limit < 1:
@@ -308,7 +319,8 @@ class DeepSeekEmulator:
             return sum(n for p, n in self._state.counts.items() if route_matches(path, p))
 
     def reset(self) -> None:
-        """Back to a fresh state: no scripts, records, cache, balances or limits (keys stay)."""
+        """Back to a fresh state: no scripts, records, cache, files, balances, limits or clock moves
+        (keys stay)."""
         self._state.reset()
 
     def server_cpu_seconds(self) -> float | None:

@@ -29,6 +29,14 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "parsed: name=",
         "finish: stop",
     ),
+    "vision.py": (
+        "image: image/png 64x48",
+        "uploaded: file-api-",
+        "answer: Echo: What is in this picture? [image image/png 64x48",
+        "deleted: True",
+        "one call: Echo: Its colour? [image image/png 64x48",
+        "async: Echo: And this one? [image image/png 8x8",
+    ),
 }
 
 

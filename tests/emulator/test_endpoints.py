@@ -8,6 +8,7 @@ import pytest
 from openai.types.chat import ChatCompletionContentPartImageParam
 
 from deepseek_openai.testing import DeepSeekEmulator
+from tests.images import data_url, png
 
 from .conftest import USER
 
@@ -175,10 +176,13 @@ def test_logprobs(raw: openai.OpenAI) -> None:
 def test_vision_on_flash(raw: openai.OpenAI) -> None:
     image: ChatCompletionContentPartImageParam = {
         "type": "image_url",
-        "image_url": {"url": "data:image/png;base64,AAAA"},
+        "image_url": {"url": data_url(png(3, 2))},
     }
     reply = raw.chat.completions.create(
         model="deepseek-flash",
         messages=[{"role": "user", "content": [{"type": "text", "text": "what is it"}, image]}],
     )
-    assert reply.choices[0].message.content == "Echo: what is it [image]"
+    # what the server read: the type from the bytes, the pixels and the size
+    assert (
+        reply.choices[0].message.content == f"Echo: what is it [image image/png 3x2, {len(png(3, 2))} bytes]"
+    )

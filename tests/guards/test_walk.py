@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import io
 import itertools
 import re
 import warnings
@@ -28,6 +29,7 @@ from deepseek_openai._catalogue import MODELS, Feature
 from deepseek_openai._endpoints import SUPPORTED_SUBNAMESPACES, UNSERVED_METHODS, unsupported_namespaces
 from deepseek_openai._rules import RULES, Action, Policy
 from tests.conftest import Recorder
+from tests.images import PDF, ask, data_url, image_url, png
 
 from ._support import drive_sync, sync_client
 
@@ -36,6 +38,35 @@ USER = [{"role": "user", "content": "hi"}]
 FLASH = "deepseek-flash"
 PRO = "deepseek-v4-pro"
 LACKING = "deepseek-flash-lacking"  # a catalogue row the walk adds, lacking one feature
+MIB = 1024 * 1024
+
+
+class Sparse(io.BytesIO):
+    """A seekable file that says it is ``size`` bytes long but holds only ``head`` (no 64 MiB in memory)."""
+
+    name = "/tmp/sparse.png"
+
+    def __init__(self, head: bytes, size: int) -> None:
+        super().__init__()
+        self.head, self.size, self.at = head, size, 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.at
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.at = offset if whence == 0 else self.at + offset if whence == 1 else self.size + offset
+        return self.at
+
+    def read(self, n: int | None = -1) -> bytes:
+        data = self.head[self.at : self.at + n if n is not None and n >= 0 else None]
+        self.at += len(data)
+        return data
 
 
 @dataclass(frozen=True)
@@ -65,6 +96,8 @@ class Translation:
     warning: tuple[str, str, str] | None = None
     """(what, dated why, fix) fragments of the RetiredModelWarning, if one is expected."""
     client: dict[str, Any] = field(default_factory=dict)
+    call: Callable[[DeepSeek], Any] | None = None
+    """The call to make instead of a chat call with ``kwargs`` (``sent``: the multipart form's fields)."""
     endpoint: str = "chat"
     """``chat`` or ``responses``: which create() the kwargs go to."""
 
@@ -84,6 +117,23 @@ def fim(beta: bool = True, **kwargs: Any) -> Callable[[DeepSeek], Any]:
     kwargs.setdefault("prompt", "def f():")
     extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in params}
     return lambda c: (c.beta_client if beta else c).completions.create(**kwargs, extra_body=extra or None)
+
+
+def later(make: Callable[[], Callable[[DeepSeek], Any]]) -> Callable[[DeepSeek], Any]:
+    """A call whose (large) request is built only when the case runs, not when the module loads."""
+
+    def call(client: DeepSeek) -> Any:
+        return make()(client)
+
+    return call
+
+
+def responses_input(items: list[Any], model: str = FLASH) -> Callable[[DeepSeek], Any]:
+    return lambda c: c.responses.create(model=model, input=items)
+
+
+def input_image(url: str, detail: str = "auto") -> dict[str, Any]:
+    return {"type": "input_image", "image_url": url, "detail": detail}
 
 
 def responses(**kwargs: Any) -> Callable[[DeepSeek], Any]:
@@ -364,6 +414,210 @@ REQUEST_CASES: list[Case] = [
         "move the image into a user message",
     ),
     Case("rule:user_id", chat(user_id="a@b.c"), "user_id='a@b.c'", "hash e-mail addresses"),
+    # -- images (deepseek-api.md section 13)
+    Case(
+        "rule:messages.image_part",
+        chat(messages=ask({"type": "image_url", "image_url": {}})),  # type: ignore[typeddict-item]
+        "messages[0].content[1] is an image_url part without a url",
+        "deepseek_openai.image_part(",
+    ),
+    Case(
+        "rule:messages.image_scheme",
+        chat(messages=ask(image_url("file:///tmp/cat.png"))),
+        "has the image URL 'file:///tmp/cat.png'",
+        "use an https URL",
+    ),
+    Case(
+        "rule:messages.image_url_length",
+        chat(messages=ask(image_url("https://example.com/" + "a" * 8173))),
+        "an image URL of 8,193 characters",
+        "use a shorter URL",
+    ),
+    Case(
+        "rule:messages.image_detail",
+        chat(messages=ask(image_url("https://example.com/a.png", detail="medium"))),
+        "detail='medium'",
+        "leave detail out",
+    ),
+    Case(
+        "rule:messages.image_data",
+        chat(messages=ask(image_url("data:image/png,%89PNG%0D%0A"))),
+        "inline image data that is not base64",
+        "image_part(data)",
+    ),
+    Case(
+        "rule:messages.image_type",
+        chat(messages=ask(image_url(data_url(PDF, "image/png")))),
+        "messages[0].content[1] is a PDF document",
+        "convert the image to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:messages.image_size",
+        later(lambda: chat(messages=ask(image_url(data_url(png(pad=32 * MIB)))))),
+        "is an inline image of 32.0 MiB",
+        "client.files.create(",
+    ),
+    Case(
+        "rule:messages.image_pixels",
+        chat(messages=ask(image_url(data_url(png(8193, 1))))),
+        "is 8193 x 1 pixels",
+        "scale the image down",
+    ),
+    Case(
+        "rule:images.count",
+        chat(messages=ask(*[image_url(data_url(png()))] * 601)),
+        "the request carries 601 images",
+        "send the images over several requests",
+    ),
+    Case(
+        "rule:images.pixels_many",
+        chat(messages=ask(image_url(data_url(png(4097, 1))), *[image_url(data_url(png()))] * 14)),
+        "the request carries 15 images and messages[0].content[1] is 4097 x 1 pixels",
+        "scale the larger images down to 4096 pixels a side",
+    ),
+    Case(
+        "rule:request.size",
+        later(lambda: chat(messages=ask(*[image_url(data_url(png(pad=20 * MIB)))] * 2))),
+        "the request carries 53.3 MiB",
+        "send their file ids",
+    ),
+    # -- the same over a Responses input (input_image parts; sections 12 and 13)
+    Case(
+        "rule:responses.image_role",
+        responses_input([{"role": "assistant", "content": [input_image(data_url(png()))]}]),
+        "input[0].content[0] ('assistant') is an input_image",
+        "move the image into a user message",
+    ),
+    Case(
+        "rule:responses.vision",
+        responses_input([{"role": "user", "content": [input_image(data_url(png()))]}], model=PRO),
+        "input[0].content[0] is an input_image for model 'deepseek-v4-pro'",
+        "use model='deepseek-flash'",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.image_part",
+        responses_input([{"role": "user", "content": [{"type": "input_image", "detail": "auto"}]}]),
+        "input[0].content[0] is an input_image part with neither image_url nor file_id",
+        "give the part its image_url",
+    ),
+    Case(
+        "rule:responses.image_scheme",
+        responses_input([{"role": "user", "content": [input_image("ftp://example.com/a.png")]}]),
+        "has the image URL 'ftp://example.com/a.png'",
+        "use an https URL",
+    ),
+    Case(
+        "rule:responses.image_url_length",
+        responses_input([{"role": "user", "content": [input_image("https://example.com/" + "a" * 8173)]}]),
+        "an image URL of 8,193 characters",
+        "use a shorter URL",
+    ),
+    Case(
+        "rule:responses.image_detail",
+        responses_input([{"role": "user", "content": [input_image("https://example.com/a.png", "ultra")]}]),
+        "detail='ultra'",
+        "leave detail out",
+    ),
+    Case(
+        "rule:responses.image_data",
+        responses_input([{"role": "user", "content": [input_image("data:image/png,%89PNG")]}]),
+        "inline image data that is not base64",
+        "image_part(data)",
+    ),
+    Case(
+        "rule:responses.image_type",
+        responses_input([{"role": "user", "content": [input_image(data_url(PDF))]}]),
+        "input[0].content[0] is a PDF document",
+        "convert the image to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.image_size",
+        later(
+            lambda: responses_input([{"role": "user", "content": [input_image(data_url(png(pad=32 * MIB)))]}])
+        ),
+        "is an inline image of 32.0 MiB",
+        "client.files.create(",
+    ),
+    Case(
+        "rule:responses.image_pixels",
+        responses_input([{"role": "user", "content": [input_image(data_url(png(1, 8193)))]}]),
+        "is 1 x 8193 pixels",
+        "scale the image down",
+    ),
+    # the per-request totals count input_image parts too (section 13's limits are per request)
+    Case(
+        "rule:images.count",
+        responses_input([{"role": "user", "content": [input_image(data_url(png()))] * 601}]),
+        "the request carries 601 images",
+        "send the images over several requests",
+    ),
+    Case(
+        "rule:images.pixels_many",
+        responses_input(
+            [
+                {
+                    "role": "user",
+                    "content": [input_image(data_url(png(1, 4097))), *[input_image(data_url(png()))] * 14],
+                }
+            ]
+        ),
+        "the request carries 15 images and input[0].content[0] is 1 x 4097 pixels",
+        "scale the larger images down to 4096 pixels a side",
+    ),
+    Case(
+        "rule:request.size",
+        later(
+            lambda: responses_input(
+                [{"role": "user", "content": [input_image(data_url(png(pad=20 * MIB)))] * 2}]
+            )
+        ),
+        "the request carries 53.3 MiB",
+        "send their file ids",
+    ),
+    # -- uploads (deepseek-api.md section 13)
+    Case(
+        "rule:files.file",
+        lambda c: c.post("/files", body={"purpose": "user_data"}, cast_to=object),
+        "the upload carries no file",
+        "file=open(path, 'rb')",
+    ),
+    Case(
+        "rule:files.purpose",
+        lambda c: c.files.create(file=png(), purpose="fine-tune"),
+        "purpose='fine-tune'",
+        "pass purpose='user_data'",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:files.type",
+        lambda c: c.files.create(file=("report.png", PDF), purpose="user_data"),
+        "the file 'report.png' is a PDF document",
+        "convert images to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:files.size",
+        lambda c: c.files.create(file=Sparse(png(), 64 * MIB + 1), purpose="user_data"),
+        "the file 'sparse.png' is 64.0 MiB",
+        "scale the image down",
+    ),
+    Case(
+        "rule:files.filename",
+        lambda c: c.files.create(file=("x" * 509 + ".png", png()), purpose="user_data"),
+        "the file name has 513 characters",
+        "pass a shorter name",
+    ),
+    Case(
+        "rule:files.expires_after",
+        lambda c: c.files.create(
+            file=png(), purpose="user_data", expires_after={"anchor": "created_at", "seconds": 3599}
+        ),
+        "expires_after={'anchor': 'created_at', 'seconds': 3599}",
+        "or leave it out",
+    ),
     # Rows that read a feature off the catalogue: every current model has these, so the walk adds
     # a row that lacks one (the rule must follow the catalogue, not a model name).
     Case(
@@ -569,21 +823,6 @@ REQUEST_CASES: list[Case] = [
         "1 <= max_output_tokens",
     ),
     Case(
-        "rule:responses.vision",
-        responses(
-            model=PRO,
-            input=[
-                {
-                    "role": "user",
-                    "content": [{"type": "input_image", "image_url": "data:image/png;base64,AA=="}],
-                }
-            ],
-        ),
-        "input[0] has an input_image part for model 'deepseek-v4-pro'",
-        "use model='deepseek-flash'",
-        error=UnsupportedFeatureError,
-    ),
-    Case(
         "rule:responses.text.format",
         responses(text={"format": {"type": "xml"}}),
         "text.format={'type': 'xml'}",
@@ -644,6 +883,12 @@ TRANSLATIONS: list[Translation] = [
         {"user_id": "abc", "safety_identifier": None},
     ),
     Translation("rule:thinking.bool", {"thinking": False}, {"thinking": {"type": "disabled"}}),
+    Translation(
+        "rule:files.purpose.vision",
+        {},
+        {"purpose": "user_data"},
+        call=lambda c: c.files.create(file=png(), purpose="vision"),
+    ),
     # deepseek-api.md section 5: both are DeepSeek's parameters and no error is documented for the
     # pair, so the body goes as given (with a warning; see tests/test_pipeline.py).
     Translation(
@@ -903,6 +1148,12 @@ def test_every_guard_says_what_why_and_fix(
     assert str(exc).endswith(f"Fix: {exc.fix}")
 
 
+def _form_fields(request: Any) -> dict[str, str]:
+    """The text fields of a multipart/form-data request."""
+    fields = re.findall(rb'name="([^"]+)"\r\n\r\n(.*?)\r\n--', request.content, re.S)
+    return {name.decode(): value.decode() for name, value in fields}
+
+
 @pytest.mark.parametrize("case", TRANSLATIONS, ids=lambda t: t.key)
 def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorder: Recorder) -> None:
     client = sync_client(recorder, **case.client)
@@ -910,8 +1161,11 @@ def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorde
         recorder.default = lambda req: httpx2.Response(200, json=RESPONSE_BODY)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        (responses if case.endpoint == "responses" else chat)(**case.kwargs)(client)
-    body = recorder.last_json()
+        if case.call is not None:
+            case.call(client)
+        else:
+            (responses if case.endpoint == "responses" else chat)(**case.kwargs)(client)
+    body = recorder.last_json() if case.call is None else _form_fields(recorder.last)
     for key, value in case.sent.items():
         if value is None:
             assert key not in body

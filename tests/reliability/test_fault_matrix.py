@@ -5,7 +5,8 @@ Each case ends in the documented DeepSeek exception (which is also the openai on
 within a bounded time, after exactly the number of requests the docs promise (counted at the
 emulator): 400/401/402/422 are never retried; 429, 5xx, dropped connections and timeouts are
 retried up to ``max_retries`` (2 here, so 3 requests in all); nothing is retried once a stream
-has started. No bare JSONDecodeError / KeyError / AttributeError / TypeError ever escapes:
+has started. The same faults on ``/files`` (upload, list, retrieve, delete) end the same way. No bare
+JSONDecodeError / KeyError / AttributeError / TypeError ever escapes:
 ``pytest.raises`` with the exact class lets any other exception fail the test.
 
 A Responses stream has no ``[DONE]`` and reports how the reply ended as its terminal event
@@ -26,6 +27,7 @@ import pytest
 
 import deepseek_openai as ds
 from deepseek_openai.testing import DeepSeekEmulator, Fault
+from tests.images import png
 
 from .conftest import MAX_RETRIES, MESSAGES, fast_retries
 
@@ -370,3 +372,93 @@ async def test_concurrency_429_is_a_rate_limit_error(kind: str, deepseek_emulato
     assert isinstance(outcome, ds.RateLimitError), repr(outcome)
     assert isinstance(outcome, openai.RateLimitError)
     assert emu.request_count(CHAT) == 1 + 2  # the holder, then one try and one retry
+
+
+# --------------------------------------------------------------------------------------------
+# The same faults on /files: upload (multipart, replayed on retry), list, retrieve, delete
+
+
+_CHAT_ONLY = {"blank-content", "whitespace-content", "finish-insufficient-system-resource", "finish-aborted"}
+FILE_CASES = [c for c in CASES if "nonstream" in c.modes and c.name not in _CHAT_ONLY]
+_REPRESENTATIVE = {
+    "400",
+    "429-recovers",
+    "500-exhausted",
+    "malformed-json",
+    "disconnect-before-headers-recovers",
+}
+FILE_MATRIX = [
+    pytest.param(case, op, kind, id=f"{case.name}-{op}-{kind}")
+    for case in FILE_CASES
+    for op in ("create", "list", "retrieve", "delete")
+    if op in ("create", "list") or case.name in _REPRESENTATIVE
+    for kind in ("sync", "async")
+]
+PNG = png(4, 4)
+
+
+def _sync_files(client: ds.DeepSeek, op: str, file_id: str) -> object:
+    if op == "create":
+        return client.files.create(file=("dot.png", PNG), purpose="user_data").id
+    if op == "list":
+        return [f.id for f in client.files.list()]
+    if op == "retrieve":
+        return client.files.retrieve(file_id).id
+    return client.files.delete(file_id).deleted
+
+
+async def _async_files(client: ds.AsyncDeepSeek, op: str, file_id: str) -> object:
+    if op == "create":
+        return (await client.files.create(file=("dot.png", PNG), purpose="user_data")).id
+    if op == "list":
+        return [f.id async for f in client.files.list()]
+    if op == "retrieve":
+        return (await client.files.retrieve(file_id)).id
+    return (await client.files.delete(file_id)).deleted
+
+
+@pytest.mark.parametrize(("case", "op", "kind"), FILE_MATRIX)
+async def test_file_fault_ends_in_documented_outcome(
+    case: Case, op: str, kind: str, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    emu = deepseek_emulator
+    timeout = case.timeout if case.timeout is not None else 10.0
+    setup = ds.get_client(api_key=emu.api_key, base_url=emu.base_url, max_retries=0)
+    existing = setup.files.create(file=("kept.png", PNG), purpose="user_data").id
+    setup.close()
+    before = emu.request_count()
+    emu.inject(*case.faults)
+    started = time.monotonic()
+    outcome: Any
+    if kind == "sync":
+        sync = ds.get_client(
+            api_key=emu.api_key, base_url=emu.base_url, max_retries=MAX_RETRIES, timeout=timeout
+        )
+        fast_retries(sync)
+        with sync:
+            outcome = await asyncio.to_thread(_catching, _sync_files, sync, op, existing)
+    else:
+        client = ds.get_async_client(
+            api_key=emu.api_key, base_url=emu.base_url, max_retries=MAX_RETRIES, timeout=timeout
+        )
+        fast_retries(client)
+        async with client:
+            try:
+                outcome = await _async_files(client, op, existing)
+            except Exception as exc:
+                outcome = exc
+    assert time.monotonic() - started < BOUND_SECONDS
+    if case.error is None:
+        assert not isinstance(outcome, BaseException), repr(outcome)
+        expected = {"list": [existing], "retrieve": existing, "delete": True}
+        if op == "create":
+            assert isinstance(outcome, str)
+            assert outcome.startswith("file-api-")
+            assert sorted(emu.file_ids()) == sorted([existing, outcome])  # stored once, whatever the retries
+        else:
+            assert outcome == expected[op]
+    else:
+        assert isinstance(outcome, case.error), repr(outcome)
+        _check_error(outcome, case)
+    assert emu.request_count() - before == case.requests
+    assert emu.pending_faults() == 0
