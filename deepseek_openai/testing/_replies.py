@@ -10,8 +10,9 @@ The derived reply, when nothing is scripted:
   (or the named one) with arguments built from its JSON schema, ``finish_reason: "tool_calls"``, content "".
 * prefix completion (beta): only the continuation: the derived text minus the prefix when the prefix
   starts it, else the whole derived text.
-* reasoning (thinking mode only): ``"Thinking about: <first 64 chars>."`` plus one more sentence at effort
-  ``low``, three at ``high`` and six at ``max``, so the effort is visible in ``reasoning_tokens``.
+* reasoning (thinking mode only): ``"Thinking about: <first 64 chars>."`` (no second stop after a prompt
+  that ends in one) plus one more sentence at effort ``low``, three at ``high`` and six at ``max``, so the
+  effort is visible in ``reasoning_tokens``.
 * FIM: ``"Echo: <last non-blank line of the prompt>"`` (with ``echo``, the prompt first).
 
 Then ``stop`` cuts the content before the first stop string, and ``max_tokens`` (which covers reasoning
@@ -52,7 +53,7 @@ SYSTEM_FINGERPRINT = "fp_emulator_v4_prod1111"
 DONE = b"data: [DONE]\n\n"
 
 _REASONING_STEPS = (
-    "Thinking about: {topic}.",
+    "Thinking about: {topic}",
     "The request is clear enough to answer directly.",
     "Checking the details against what was asked.",
     "Considering whether another reading fits better.",
@@ -134,8 +135,11 @@ def _text_of(content: Any, images: Mapping[int, str] | None = None) -> str:
 
 
 def _topic(text: str) -> str:
+    """The prompt's first 64 characters, ending in one stop (a prompt that ends in "." gets no second)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= 64 else flat[:64] + "..."
+    if len(flat) > 64:
+        return flat[:64] + "..."
+    return flat if flat.endswith((".", "!", "?")) else flat + "."
 
 
 def _derived_reasoning(topic: str, effort: str, extra: str = "") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from openai.types.chat import ChatCompletionContentPartImageParam
+from openai.types.chat import ChatCompletionContentPartImageParam, ChatCompletionMessageParam
 
 from deepseek_openai.testing import DeepSeekEmulator
 from tests.images import data_url, png
@@ -42,6 +42,22 @@ def test_thinking_off_has_no_reasoning(raw: openai.OpenAI, extra: dict[str, obje
     assert reply.usage is not None
     assert reply.usage.completion_tokens_details is not None
     assert reply.usage.completion_tokens_details.reasoning_tokens == 0
+
+
+@pytest.mark.parametrize(
+    ("prompt", "opening"),
+    [
+        ("My name is Ada.", "Thinking about: My name is Ada. The"),
+        ("Why?", "Thinking about: Why? The"),
+        ("hi", "Thinking about: hi. The"),
+    ],
+)
+def test_the_made_up_reasoning_ends_its_first_sentence_with_one_stop(
+    raw: openai.OpenAI, prompt: str, opening: str
+) -> None:
+    messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": prompt}]
+    reply = raw.chat.completions.create(model="deepseek-flash", messages=messages)
+    assert getattr(reply.choices[0].message, "reasoning_content", "").startswith(opening)
 
 
 def test_effort_changes_reasoning_length(raw: openai.OpenAI) -> None:
