@@ -1228,7 +1228,7 @@ PARAMETERS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "temperature",
-        CHAT,
+        CHAT_FIM,  # FIM takes the same sampling parameters (beta page), and the same 422 outside them
         _check_temperature,
         what="temperature=$value",
         why="DeepSeek accepts temperature from 0 to $limit (and ignores it while thinking)",
@@ -1239,7 +1239,7 @@ PARAMETERS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "top_p",
-        CHAT,
+        CHAT_FIM,  # FIM takes the same sampling parameters (beta page), and the same 422 outside them
         _check_top_p,
         what="top_p=$value",
         why="DeepSeek accepts top_p in (0, 1]",
