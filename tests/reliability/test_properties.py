@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import deepseek_openai as ds
@@ -291,8 +291,16 @@ def _prepare(endpoint: Any, body: dict[str, Any], policy: Policy) -> Any:
             return None
 
 
+# Found by hypothesis (issue 17): a user_id passed directly was sent unchecked and the API answers 422.
+_HI: list[dict[str, Any]] = [{"role": "user", "content": "hi"}]
+
+
 @PROPERTY
 @given(body=chat_bodies(), policy=policies)
+@example(body={"model": "deepseek-flash", "messages": _HI, "user_id": "a@b.c"}, policy=Policy())
+@example(body={"model": "deepseek-flash", "messages": _HI, "user_id": ""}, policy=Policy())
+@example(body={"model": "deepseek-flash", "messages": _HI, "user": "a@b.c"}, policy=Policy())
+@example(body={"model": "deepseek-flash", "messages": _HI, "user": ""}, policy=Policy())
 def test_chat_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
     body: dict[str, Any], policy: Policy
 ) -> None:
@@ -310,6 +318,16 @@ def test_chat_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
 
 @PROPERTY
 @given(body=fim_bodies(), policy=policies)
+# Found by hypothesis (issue 17): FIM with thinking, or with an effort beside thinking disabled.
+@example(body={"model": "deepseek-flash", "prompt": "", "thinking": True}, policy=Policy(beta=True))
+@example(
+    body={"model": "deepseek-flash", "prompt": "", "thinking": False, "reasoning_effort": "high"},
+    policy=Policy(beta=True),
+)
+@example(body={"model": "deepseek-flash", "prompt": "", "reasoning_effort": "high"}, policy=Policy())
+@example(body={"model": "deepseek-flash", "prompt": ""}, policy=Policy(thinking=True, effort="max"))
+@example(body={"model": "deepseek-flash", "prompt": "", "user_id": "a@b.c"}, policy=Policy(beta=True))
+@example(body={"model": "deepseek-flash", "prompt": "", "user": ""}, policy=Policy(beta=True))
 def test_fim_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
     body: dict[str, Any], policy: Policy
 ) -> None:
@@ -473,16 +491,8 @@ def test_get_reasoning_and_to_message_round_trip(message: dict[str, Any], shape:
 # A handful of accepted bodies, sent for real
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(body=chat_bodies(), policy=policies)
-def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], policy: Policy) -> None:
-    """Up to 8 generated bodies the pipeline accepts (strict, known model), sent with the real client."""
-    if _HTTP["sent"] >= 8 or policy.guard_mode != "strict" or body["model"] in UNKNOWN_MODELS:
-        return
-    if _prepare("chat", body, policy) is None:
-        return
-    _HTTP["sent"] += 1
-    emu = _HTTP["emulator"]
+def _send_over_http(emu: DeepSeekEmulator, body: dict[str, Any], policy: Policy) -> None:
+    """Send ``body`` with the real client, configured as ``policy`` says, and check the answer."""
     kwargs = dict(body)
     extra = {k: kwargs.pop(k) for k in ("thinking", "user_id") if k in kwargs}
     client = ds.get_client(
@@ -511,6 +521,18 @@ def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], polic
             assert result.choices[0].finish_reason is not None
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=chat_bodies(), policy=policies)
+def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], policy: Policy) -> None:
+    """Up to 8 generated bodies the pipeline accepts (strict, known model), sent with the real client."""
+    if _HTTP["sent"] >= 8 or policy.guard_mode != "strict" or body["model"] in UNKNOWN_MODELS:
+        return
+    if _prepare("chat", body, policy) is None:
+        return
+    _HTTP["sent"] += 1
+    _send_over_http(_HTTP["emulator"], body, policy)
+
+
 _HTTP: dict[str, Any] = {"sent": 0, "emulator": None}  # the emulator and how many bodies were sent
 
 
@@ -522,6 +544,62 @@ def _emulator_for_http(request: pytest.FixtureRequest) -> Any:
     with DeepSeekEmulator() as emu:
         _HTTP.update(sent=0, emulator=emu)
         yield
-        sent = _HTTP["sent"]
         _HTTP["emulator"] = None
-    assert sent >= 3, f"only {sent} generated bodies were accepted and sent"
+
+
+# What hypothesis happens to generate may all be refused; these bodies are always sent, so the HTTP
+# path is exercised on every run (they replace a count of generated bodies checked at teardown).
+GUARANTEED: list[tuple[str, dict[str, Any], Policy]] = [
+    ("plain", {"model": "deepseek-flash", "messages": _HI}, Policy()),
+    (
+        "stream with usage, thinking off",
+        {
+            "model": "deepseek-v4-pro",
+            "messages": _HI,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        },
+        Policy(thinking=False),
+    ),
+    (
+        "tool loop while thinking, reasoning backfilled",
+        {
+            "model": "deepseek-flash",
+            "messages": [
+                *_HI,
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": "call_1", "type": "function", "function": {"name": "t0", "arguments": "{}"}}
+                    ],
+                },
+                {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
+            ],
+            "tools": [_tool("t0", strict=False, schema=None)],
+        },
+        Policy(),
+    ),
+    (
+        "retired name, OpenAI names translated",
+        {"model": "deepseek-chat", "messages": _HI, "max_completion_tokens": 5, "user": "u-1"},
+        Policy(),
+    ),
+    ("user_id at its limit", {"model": "deepseek-flash", "messages": _HI, "user_id": "u" * 512}, Policy()),
+    (
+        "prefix completion on beta",
+        {
+            "model": "deepseek-flash",
+            "messages": [*_HI, {"role": "assistant", "content": "B", "prefix": True}],
+        },
+        Policy(beta=True),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "policy"), GUARANTEED, ids=[g[0] for g in GUARANTEED])
+def test_accepted_bodies_succeed_over_http(name: str, body: dict[str, Any], policy: Policy) -> None:
+    assert _prepare("chat", body, policy) is not None, f"the pipeline refused {name!r}"
+    with DeepSeekEmulator() as emu:
+        _send_over_http(emu, body, policy)
+        assert emu.request_count() == 1
