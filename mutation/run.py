@@ -233,7 +233,9 @@ def _locate(diff: str, lines: Sequence[str], span: tuple[int, int] | None) -> tu
         elif line.startswith(" "):
             relative += 1
     first = old[0].rstrip() if old else ""
-    matches = [n for n in range(start, min(len(lines), end) + 1) if first and lines[n - 1].rstrip() == first]
+    matches = [
+        n for n in range(start, min(len(lines), end) + 1) if first and lines[n - 1].strip() == first.strip()
+    ]
     line = min(matches, key=lambda n: abs(n - expected)) if matches else expected
     return line, " / ".join(s.strip() for s in old), " / ".join(s.strip() for s in new)
 
