@@ -193,3 +193,40 @@ def test_an_unknown_model_names_the_pricing_page() -> None:
     assert info.value.param == "model"
     assert info.value.source is not None
     assert "2026-11-15" in str(info.value)
+
+
+EPOCH_PLUS_ONE = dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("created", "from_created"),
+    [
+        (1, True),
+        (int(PEAK.timestamp()), True),
+        (0, False),
+        (-5, False),
+        (True, False),
+        (None, False),
+        ("1", False),
+    ],
+)
+def test_the_pricing_moment_is_the_created_time_only_when_it_is_a_positive_int(
+    created: object, from_created: bool
+) -> None:
+    """0, negatives, bools and strings are no time; the fallback (now) is aware UTC, never local."""
+    from deepseek_openai._usage import _when
+
+    moment = _when({"created": created}, None)
+    assert moment.utcoffset() == dt.timedelta(0)
+    if from_created:
+        assert isinstance(created, int)
+        assert moment == dt.datetime.fromtimestamp(created, dt.UTC)
+        assert moment.tzinfo is dt.UTC
+    else:
+        assert moment.year >= 2026  # now, not a moment in 1970
+
+
+def test_the_created_time_of_one_second_after_the_epoch_is_kept() -> None:
+    from deepseek_openai._usage import _when
+
+    assert _when({"created": 1}, None) == EPOCH_PLUS_ONE
