@@ -202,7 +202,7 @@ class _AsyncClosable:
         self.awaitable = awaitable
         self.closed = 0
 
-    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:  # type: ignore[override]
+    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         for chunk in self.chunks:
             yield chunk
 
