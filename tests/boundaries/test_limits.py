@@ -220,6 +220,7 @@ FIM_CASES: list[tuple[str, dict[str, Any], int | None, str | None]] = [
     ("echo alone", {"echo": True}, OK, None),
     ("echo false with suffix", {"echo": False, "suffix": "}"}, OK, None),
     ("echo with suffix", {"echo": True, "suffix": "}"}, 422, "echo"),
+    ("echo with an empty suffix", {"echo": True, "suffix": ""}, OK, None),
     ("echo with logprobs", {"echo": True, "logprobs": 2}, 422, "echo"),
     ("echo with logprobs 0", {"echo": True, "logprobs": 0}, 422, "echo"),
     ("temperature 2", {**OFF, "temperature": 2}, OK, None),

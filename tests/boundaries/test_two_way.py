@@ -83,6 +83,10 @@ def test_the_client_refuses_only_what_deepseek_rejects(body: dict[str, Any], pol
 @given(body=fim_bodies(), policy=strict)
 @example(body={"model": "deepseek-flash", "prompt": "x", "max_tokens": 4096}, policy=Policy(beta=True))
 @example(body={"model": "deepseek-flash", "prompt": "x", "logprobs": 20}, policy=Policy(beta=True))
+@example(  # an empty suffix is no suffix: echo with suffix="" is accepted (found by this property)
+    body={"model": "deepseek-flash", "prompt": "", "echo": True, "suffix": ""},
+    policy=Policy(guard_mode="strict"),
+)
 def test_the_client_refuses_only_what_deepseek_rejects_in_fim(body: dict[str, Any], policy: Policy) -> None:
     _check("fim", body, policy)
 
