@@ -735,3 +735,33 @@ def test_redact_masks_every_occurrence() -> None:
     assert out.count("****" + KEY[-4:]) == 2
     assert redact("nothing", KEY) == "nothing"
     assert redact("abc", None) == "abc"
+
+
+def test_the_key_in_a_nested_error_body_is_masked(recorder: Recorder, client: DeepSeek) -> None:
+    """A server that echoes the key deep in its error body (a list of dicts, a dict key) leaks nothing."""
+    echoed = {
+        "error": {
+            "message": "Authentication Fails",
+            "type": "authentication_error",
+            "param": None,
+            "code": "invalid_api_key",
+            "details": [{"seen": f"Bearer {KEY}", KEY: "as a key"}, [f"x{KEY}y"]],
+        }
+    }
+    recorder.reply(401, json=echoed)
+    with pytest.raises(AuthenticationError) as caught:
+        client.models.list()
+    error = caught.value
+    for shown in (str(error), repr(error), json.dumps(error.body)):
+        assert KEY not in shown
+    details = error.body["error"]["details"] if "error" in error.body else error.body["details"]
+    assert details[0]["seen"] == "Bearer ****" + KEY[-4:]
+    assert "****" + KEY[-4:] in details[0]
+    assert details[1] == ["x****" + KEY[-4:] + "y"]
+
+
+def test_redact_reaches_every_container_and_leaves_short_secrets_alone() -> None:
+    masked = "****" + KEY[-4:]
+    value = {"a": [KEY, (KEY, 1)], KEY: {"b": KEY.encode()}, "n": None}
+    assert redact(value, KEY) == {"a": [masked, (masked, 1)], masked: {"b": masked.encode()}, "n": None}
+    assert redact(["abc"], "abc") == ["abc"]  # fewer than four characters: nothing to mask
