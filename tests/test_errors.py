@@ -754,7 +754,8 @@ def test_the_key_in_a_nested_error_body_is_masked(recorder: Recorder, client: De
     error = caught.value
     for shown in (str(error), repr(error), json.dumps(error.body)):
         assert KEY not in shown
-    details = error.body["error"]["details"] if "error" in error.body else error.body["details"]
+    body: Any = error.body
+    details = body["error"]["details"] if "error" in body else body["details"]
     assert details[0]["seen"] == "Bearer ****" + KEY[-4:]
     assert "****" + KEY[-4:] in details[0]
     assert details[1] == ["x****" + KEY[-4:] + "y"]
