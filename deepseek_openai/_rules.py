@@ -2151,8 +2151,10 @@ def _check_fim_max_tokens(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 
 def _check_fim_echo(body: dict[str, Any], p: Prepared) -> Finding | None:
-    if body.get("echo") and (_given(body, "suffix") or _given(body, "logprobs")):
-        return Finding("echo", other="suffix" if _given(body, "suffix") else "logprobs")
+    # An empty suffix is no suffix: DeepSeek (and the emulator) take echo with suffix="".
+    suffix = _given(body, "suffix") and body["suffix"] != ""
+    if body.get("echo") and (suffix or _given(body, "logprobs")):
+        return Finding("echo", other="suffix" if suffix else "logprobs")
     return None
 
 

@@ -778,3 +778,34 @@ def test_a_stream_cut_midway_says_it_is_not_retried(deepseek_emulator: Any) -> N
     assert "not retried" in str(info.value)
     assert "max_retries" not in str(info.value)
     assert f"127.0.0.1:{deepseek_emulator.port}" in str(info.value)
+
+
+def test_the_key_in_a_nested_error_body_is_masked(recorder: Recorder, client: DeepSeek) -> None:
+    """A server that echoes the key deep in its error body (a list of dicts, a dict key) leaks nothing."""
+    echoed = {
+        "error": {
+            "message": "Authentication Fails",
+            "type": "authentication_error",
+            "param": None,
+            "code": "invalid_api_key",
+            "details": [{"seen": f"Bearer {KEY}", KEY: "as a key"}, [f"x{KEY}y"]],
+        }
+    }
+    recorder.reply(401, json=echoed)
+    with pytest.raises(AuthenticationError) as caught:
+        client.models.list()
+    error = caught.value
+    for shown in (str(error), repr(error), json.dumps(error.body)):
+        assert KEY not in shown
+    body: Any = error.body
+    details = body["error"]["details"] if "error" in body else body["details"]
+    assert details[0]["seen"] == "Bearer ****" + KEY[-4:]
+    assert "****" + KEY[-4:] in details[0]
+    assert details[1] == ["x****" + KEY[-4:] + "y"]
+
+
+def test_redact_reaches_every_container_and_leaves_short_secrets_alone() -> None:
+    masked = "****" + KEY[-4:]
+    value = {"a": [KEY, (KEY, 1)], KEY: {"b": KEY.encode()}, "n": None}
+    assert redact(value, KEY) == {"a": [masked, (masked, 1)], masked: {"b": masked.encode()}, "n": None}
+    assert redact(["abc"], "abc") == ["abc"]  # fewer than four characters: nothing to mask

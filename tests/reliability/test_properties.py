@@ -360,6 +360,10 @@ def _chat(**fields: Any) -> dict[str, Any]:
 # Issue 14, class 1: unhashable values where the rules test membership.
 @example(body=_chat(messages=[{"role": [], "content": "x"}]), policy=STRICT)
 @example(body=_chat(messages=[{"role": "user", "content": [{"type": {}, "text": "x"}]}]), policy=STRICT)
+@example(body={"model": "deepseek-flash", "messages": USER, "user_id": "a@b.c"}, policy=Policy())
+@example(body={"model": "deepseek-flash", "messages": USER, "user_id": ""}, policy=Policy())
+@example(body={"model": "deepseek-flash", "messages": USER, "user": "a@b.c"}, policy=Policy())
+@example(body={"model": "deepseek-flash", "messages": USER, "user": ""}, policy=Policy())
 def test_chat_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
     body: dict[str, Any], policy: Policy
 ) -> None:
@@ -394,6 +398,16 @@ def test_chat_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
 )
 @example(body={"model": "deepseek-flash", "prompt": "", "reasoning_effort": "high"}, policy=STRICT)
 @example(body={"model": "deepseek-flash", "prompt": "", "temperature": 2.5}, policy=STRICT)
+# Found by hypothesis (issue 17): FIM with thinking, or with an effort beside thinking disabled.
+@example(body={"model": "deepseek-flash", "prompt": "", "thinking": True}, policy=Policy(beta=True))
+@example(
+    body={"model": "deepseek-flash", "prompt": "", "thinking": False, "reasoning_effort": "high"},
+    policy=Policy(beta=True),
+)
+@example(body={"model": "deepseek-flash", "prompt": "", "reasoning_effort": "high"}, policy=Policy())
+@example(body={"model": "deepseek-flash", "prompt": ""}, policy=Policy(thinking=True, effort="max"))
+@example(body={"model": "deepseek-flash", "prompt": "", "user_id": "a@b.c"}, policy=Policy(beta=True))
+@example(body={"model": "deepseek-flash", "prompt": "", "user": ""}, policy=Policy(beta=True))
 def test_fim_pipeline_refuses_clearly_or_sends_what_deepseek_accepts(
     body: dict[str, Any], policy: Policy
 ) -> None:
@@ -557,44 +571,8 @@ def test_get_reasoning_and_to_message_round_trip(message: dict[str, Any], shape:
 # A handful of accepted bodies, sent for real
 
 
-TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
-SENT_FOR_SURE: list[tuple[dict[str, Any], Policy]] = [
-    (_chat(), STRICT),
-    (_chat(stream=True, stream_options={"include_usage": True}, tools=[TOOL]), Policy(thinking=False)),
-    (
-        _chat(
-            messages=[*USER, {"role": "assistant", "content": "Su", "prefix": True}],
-            thinking={"type": "disabled"},
-            max_tokens=20,
-        ),
-        Policy(beta=True),
-    ),
-]
-"""Bodies the pipeline must accept and the server must answer: the HTTP property always sends these."""
-
-
-def _sent_for_sure(body: dict[str, Any], policy: Policy) -> bool:
-    return any(body == b and policy == p for b, p in SENT_FOR_SURE)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(body=chat_bodies(), policy=policies)
-@example(body=SENT_FOR_SURE[0][0], policy=SENT_FOR_SURE[0][1])
-@example(body=SENT_FOR_SURE[1][0], policy=SENT_FOR_SURE[1][1])
-@example(body=SENT_FOR_SURE[2][0], policy=SENT_FOR_SURE[2][1])
-def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], policy: Policy) -> None:
-    """The bodies of SENT_FOR_SURE, then up to 8 generated bodies the pipeline accepts (strict, known
-    model), sent with the real client."""
-    certain = _sent_for_sure(body, policy)
-    if not certain and (
-        _HTTP["sent"] >= 8 or policy.guard_mode != "strict" or body["model"] in UNKNOWN_MODELS
-    ):
-        return
-    if _prepare("chat", body, policy) is None:
-        assert not certain, f"the pipeline refused a body it must accept: {body!r}"
-        return
-    _HTTP["sent"] += 1
-    emu = _HTTP["emulator"]
+def _send_over_http(emu: DeepSeekEmulator, body: dict[str, Any], policy: Policy) -> None:
+    """Send ``body`` with the real client, configured as ``policy`` says, and check the answer."""
     kwargs = dict(body)
     extra = {k: kwargs.pop(k) for k in ("thinking", "user_id") if k in kwargs}
     client = ds.get_client(
@@ -623,6 +601,18 @@ def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], polic
             assert result.choices[0].finish_reason is not None
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=chat_bodies(), policy=policies)
+def test_generated_accepted_bodies_succeed_over_http(body: dict[str, Any], policy: Policy) -> None:
+    """Up to 8 generated bodies the pipeline accepts (strict, known model), sent with the real client."""
+    if _HTTP["sent"] >= 8 or policy.guard_mode != "strict" or body["model"] in UNKNOWN_MODELS:
+        return
+    if _prepare("chat", body, policy) is None:
+        return
+    _HTTP["sent"] += 1
+    _send_over_http(_HTTP["emulator"], body, policy)
+
+
 _HTTP: dict[str, Any] = {"sent": 0, "emulator": None}  # the emulator and how many bodies were sent
 
 
@@ -635,3 +625,61 @@ def _emulator_for_http(request: pytest.FixtureRequest) -> Any:
         _HTTP.update(sent=0, emulator=emu)
         yield
         _HTTP["emulator"] = None
+
+
+# What hypothesis happens to generate may all be refused; these bodies are always sent, so the HTTP
+# path is exercised on every run (they replace a count of generated bodies checked at teardown).
+GUARANTEED: list[tuple[str, dict[str, Any], Policy]] = [
+    ("plain", {"model": "deepseek-flash", "messages": USER}, Policy()),
+    (
+        "stream with usage, thinking off",
+        {
+            "model": "deepseek-v4-pro",
+            "messages": USER,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        },
+        Policy(thinking=False),
+    ),
+    (
+        "tool loop while thinking, reasoning backfilled",
+        {
+            "model": "deepseek-flash",
+            "messages": [
+                *USER,
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": "call_1", "type": "function", "function": {"name": "t0", "arguments": "{}"}}
+                    ],
+                },
+                {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
+            ],
+            "tools": [_tool("t0", strict=False, schema=None)],
+        },
+        Policy(),
+    ),
+    (
+        "retired name, OpenAI names translated",
+        {"model": "deepseek-chat", "messages": USER, "max_completion_tokens": 5, "user": "u-1"},
+        Policy(),
+    ),
+    ("user_id at its limit", {"model": "deepseek-flash", "messages": USER, "user_id": "u" * 512}, Policy()),
+    (
+        "prefix completion on beta",
+        {
+            "model": "deepseek-flash",
+            "messages": [*USER, {"role": "assistant", "content": "B", "prefix": True}],
+        },
+        Policy(beta=True),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "policy"), GUARANTEED, ids=[g[0] for g in GUARANTEED])
+def test_accepted_bodies_succeed_over_http(name: str, body: dict[str, Any], policy: Policy) -> None:
+    assert _prepare("chat", body, policy) is not None, f"the pipeline refused {name!r}"
+    with DeepSeekEmulator() as emu:
+        _send_over_http(emu, body, policy)
+        assert emu.request_count() == 1
