@@ -7,6 +7,7 @@ DeepSeek's rules applied before the network and its errors translated after it::
 
     client = get_client()  # DEEPSEEK_API_KEY
     client.chat.completions.create(model="deepseek-flash", messages=[...])
+    client.responses.create(model="deepseek-flash", input="...")  # stateless on DeepSeek
 """
 
 from __future__ import annotations
@@ -67,11 +68,14 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         RateLimitError,
         ReasoningContentRequiredError,
         ResponseFormatUnavailableError,
+        RetiredModelWarning,
         ServerError,
         ServerOverloadedError,
         ThinkingToolChoiceError,
         UnsupportedFeatureError,
     )
+    from ._files import aask_image, aimage_part, ask_image, image_part, inspect_image
+    from ._images import ImageInfo
     from ._json_mode import JSONModeError, JSONResult, ajson_complete, json_complete
     from ._reasoning import (
         AsyncStreamEvents,
@@ -90,8 +94,10 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         iter_events,
         to_message,
     )
+    from ._responses import function_calls, to_input_items
     from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
     from ._thinking import thinking_options
+    from ._trace import request_id
     from ._usage import UsageSummary, estimate_cost, usage_summary
 
 # Public name -> submodule that defines it. ``import deepseek_openai`` stays cheap (it does not even
@@ -148,10 +154,17 @@ _LAZY: dict[str, str] = {
     "RateLimitError": "_errors",
     "ReasoningContentRequiredError": "_errors",
     "ResponseFormatUnavailableError": "_errors",
+    "RetiredModelWarning": "_errors",
     "ServerError": "_errors",
     "ServerOverloadedError": "_errors",
     "ThinkingToolChoiceError": "_errors",
     "UnsupportedFeatureError": "_errors",
+    "aask_image": "_files",
+    "aimage_part": "_files",
+    "ask_image": "_files",
+    "image_part": "_files",
+    "inspect_image": "_files",
+    "ImageInfo": "_images",
     "JSONModeError": "_json_mode",
     "JSONResult": "_json_mode",
     "ajson_complete": "_json_mode",
@@ -171,11 +184,14 @@ _LAZY: dict[str, str] = {
     "get_reasoning": "_reasoning",
     "iter_events": "_reasoning",
     "to_message": "_reasoning",
+    "function_calls": "_responses",
+    "to_input_items": "_responses",
     "DeepSeekSettings": "_settings",
     "GuardMode": "_settings",
     "HistoryPolicy": "_settings",
     "RetiredModelPolicy": "_settings",
     "thinking_options": "_thinking",
+    "request_id": "_trace",
     "UsageSummary": "_usage",
     "estimate_cost": "_usage",
     "usage_summary": "_usage",
@@ -226,6 +242,7 @@ __all__ = [
     "FunctionCall",
     "GuardMode",
     "HistoryPolicy",
+    "ImageInfo",
     "IncompleteStreamError",
     "InsufficientBalanceError",
     "InvalidFormatError",
@@ -246,6 +263,7 @@ __all__ = [
     "ResolvedModel",
     "ResponseFormatUnavailableError",
     "RetiredModelPolicy",
+    "RetiredModelWarning",
     "ServerError",
     "ServerOverloadedError",
     "Source",
@@ -258,25 +276,33 @@ __all__ = [
     "UsageEvent",
     "UsageSummary",
     "__version__",
+    "aask_image",
     "afim_complete",
     "aget_balance",
+    "aimage_part",
     "aiter_events",
     "ajson_complete",
     "aprefix_complete",
+    "ask_image",
     "capability",
     "estimate_cost",
     "fim_complete",
+    "function_calls",
     "get_async_client",
     "get_balance",
     "get_client",
     "get_reasoning",
+    "image_part",
+    "inspect_image",
     "is_peak",
     "iter_events",
     "json_complete",
     "prefix_complete",
     "prices_at",
+    "request_id",
     "resolve_model",
     "thinking_options",
+    "to_input_items",
     "to_message",
     "usage_summary",
 ]

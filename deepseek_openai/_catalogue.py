@@ -76,6 +76,13 @@ STRICT_TOOLS_OBSERVED: Final = Source(
     "https://github.com/langchain-ai/langchain/pull/40249",
     dt.date(2026, 9, 6),
 )
+TOOL_ORDER_OBSERVED: Final = Source(
+    "Observed: DeepSeek's 400s 'Messages with role 'tool' must be a response to a preceding message with "
+    "'tool_calls'' and 'An assistant message with 'tool_calls' must be followed by tool messages' "
+    "(reported against deepseek-v4-flash, Newelle #425)",
+    "https://github.com/qwersyk/Newelle/issues/425",
+    dt.date(2026, 8, 28),
+)
 RESPONSES_PAGE: Final = Source(
     "DeepSeek API docs: Responses API",
     "https://api-docs.deepseek.com/guides/responses",
@@ -130,11 +137,42 @@ EFFORTS: Final[dict[str, str]] = {
 }
 """Each accepted effort and the effort it runs at (keys are exactly :data:`Effort`)."""
 
+DEFAULT_EFFORT: Final = "high"
+"""The effort the server runs at when thinking is on and no effort is given (chat API page, 2026-09-11)."""
+
 CANONICAL_EFFORTS: Final = tuple(dict.fromkeys(EFFORTS.values()))
 """The efforts the API runs at: none, low, high, max."""
 
 IDENTIFIER_CHARS: Final = "A-Za-z0-9_-"
 """The characters allowed in function names and ``user_id`` (chat API page, 2026-09-11)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsesFacts:
+    """What DeepSeek's Responses API (``POST /responses``) is and is not (Responses page, 2026-09-11)."""
+
+    stateful_fields: tuple[str, ...] = ("previous_response_id", "conversation", "background", "store")
+    """Fields of OpenAI's stateful Responses API that DeepSeek does not support (``store`` is always
+    false): nothing is kept, the caller resends the whole input each turn."""
+    tool_types: frozenset[str] = frozenset({"function"})
+    """Tool types the model can call. Every other type (OpenAI's built-in tools: web_search,
+    file_search, code_interpreter, computer use, image generation, mcp, ...) is ignored by the
+    server: accepted, never run."""
+    custom_tools: frozenset[str] = frozenset({"apply_patch"})
+    """The custom tools (``{"type": "custom", "name": ...}``) it accepts; any other name is a 400."""
+    text_formats: frozenset[str] = frozenset({"text", "json_object", "json_schema"})
+    """``text.format`` types; json_schema works here, unlike Chat Completions."""
+    unsupported_includes: frozenset[str] = frozenset({"reasoning.encrypted_content"})
+    """``include`` values that ask for what is not produced (no encrypted reasoning, no summary)."""
+    vision_part: str = "input_image"
+    """The input content part that carries an image (``image_url`` or ``file_id``), Flash only."""
+    parallel_tool_calls: bool = True
+    """Parallel tool calls are always on; there is no switch."""
+    source: Source = RESPONSES_PAGE
+
+
+RESPONSES: Final = ResponsesFacts()
+"""The Responses API facts the rule table reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +215,80 @@ class Limits:
 
 API_LIMITS: Final = Limits(source=CHAT_API_PAGE)
 """The limits every request obeys; the rules use them for a model the catalogue does not know."""
+
+MIB: Final = 1024 * 1024
+IMAGE_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/webp")
+"""The only image types DeepSeek takes, told from the bytes, not the name (files and vision guide,
+2026-09-11)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisionLimits:
+    """Image input on the models with :attr:`Feature.VISION` (files and vision guide, 2026-09-11).
+
+    Images go only in ``user`` messages, as ``image_url`` parts (an https URL the server fetches,
+    or a ``data:`` URL) or ``file`` parts (an uploaded file id, or inline ``file_data``).
+    """
+
+    image_types: tuple[str, ...] = IMAGE_TYPES
+    max_images: int = 600
+    """Images per request."""
+    url_schemes: tuple[str, ...] = ("https", "data")
+    max_url_length: int = 8_192
+    """Characters of an https image URL (a ``data:`` URL is limited by its bytes instead)."""
+    url_fetch_seconds: int = 60
+    """The server gives up fetching an image URL after this long."""
+    details: tuple[str, ...] = ("low", "high", "original", "auto")
+    max_inline_bytes: int = 32 * MIB
+    """Bytes of one inline (``data:`` / ``file_data``) or URL image."""
+    max_file_image_bytes: int = 64 * MIB
+    """Bytes of one image sent by ``file_id``."""
+    max_request_bytes: int = 64 * MIB
+    """Bytes of all the images of a request without file ids."""
+    max_request_bytes_with_files: int = 200 * MIB
+    """Bytes of all the images of a request that uses file ids."""
+    max_side: int = 8_192
+    """Pixels a side."""
+    many_images: int = 15
+    """From this many images in a request on, each may have at most :attr:`max_side_many` pixels a side."""
+    max_side_many: int = 4_096
+    low_detail_side: int = 512
+    """``detail: low`` looks at the image at 512x512."""
+    resized_side: int = 1_300
+    """Each image is resized to about this many pixels squared of area."""
+    max_image_tokens: int = 1_024
+    """Input tokens one image costs at most."""
+    source: Source = FILES_PAGE
+
+
+VISION: Final = VisionLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """The Files API (``/files``; files and vision guide, 2026-09-11): images only, for chat input."""
+
+    purposes: tuple[str, ...] = ("user_data",)
+    """The one purpose DeepSeek stores files for (required on upload)."""
+    image_types: tuple[str, ...] = IMAGE_TYPES
+    max_file_bytes: int = 64 * MIB
+    max_filename_length: int = 512
+    expires_anchors: tuple[str, ...] = ("created_at",)
+    min_expires_seconds: int = 3_600
+    max_expires_seconds: int = 2_592_000
+    """``expires_after[seconds]`` range; omit ``expires_after`` to keep the file."""
+    upload_seconds: int = 600
+    """An upload must complete within this long."""
+    max_storage_bytes: int = 25 * 1024 * MIB
+    max_files: int = 10_000
+    """Per user (the storage figure too)."""
+    max_list_limit: int = 1_000
+    """``GET /files`` takes ``limit`` from 1 to this, ``order`` asc or desc, ``after`` and ``purpose``."""
+    id_prefix: str = "file-api-"
+    source: Source = FILES_PAGE
+
+
+FILES: Final = FileLimits()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ joined to openai's client through the seams of :mod:`._openai_compat`.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack, cast
@@ -34,17 +35,30 @@ from httpx2 import Timeout
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from typing_extensions import override
 
-from ._catalogue import Effort
-from ._endpoints import Located, beta_only_error, foreign_url_error, guard_namespaces, locate, unserved_error
+from . import _log
+from ._catalogue import CHAT_API_PAGE, Effort
+from ._endpoints import (
+    Located,
+    beta_only_error,
+    foreign_url_error,
+    guard_namespaces,
+    locate,
+    unserved_advice,
+    unserved_error,
+)
 from ._errors import (
+    TRACE_HEADER,
     ConfigurationError,
     DeepSeekConnectionError,
+    DeepSeekError,
     DeepSeekRequestError,
     DeepSeekTimeoutError,
     MalformedResponseError,
     UnsupportedFeatureError,
     make_status_error,
 )
+from ._images import read_upload
+from ._log import logger
 from ._memory import Shared
 from ._openai_compat import (
     NOT_GIVEN,
@@ -59,19 +73,24 @@ from ._openai_compat import (
     forget_openai_env,
     merged_body,
     replace_body,
+    request_files,
     set_default_stream_cls,
 )
 from ._pipeline import Plan, plan, prepare_request
-from ._redact import mask
-from ._rules import BodyKind, Notice, Policy
+from ._redact import header_secret, mask, mask_url, redact
+from ._rules import BodyKind, Notice, Policy, Prepared
 from ._settings import (
     DeepSeekSettings,
     GuardMode,
     HistoryPolicy,
     RetiredModelPolicy,
+    check_max_retries,
+    check_timeout,
     derive_beta_url,
     settings_from_env,
 )
+from ._shapes import is_chunk, unsendable
+from ._shapes import problem as shape_problem
 from ._streaming import deepseek_stream_cls
 from ._structured import ResponseHook
 from ._version import __version__
@@ -104,17 +123,31 @@ class PolicyOptions(TypedDict, total=False):
 
 
 def check_base_url(url: str, *, allow_insecure: bool) -> None:
-    """Refuse plain ``http://`` to a non-loopback host: the bearer key would cross the network in clear."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """Refuse what cannot carry the key safely: not http(s), credentials in the URL, plain ``http://``
+    to a non-loopback host (the bearer key would cross the network in clear). Messages show the URL
+    with any credentials masked."""
+    shown = mask_url(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unparsable port or IPv6 literal
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host:
         raise ConfigurationError(
-            f"base_url {url!r} is not an http(s) URL. Fix: use https://api.deepseek.com (or "
+            f"base_url {shown!r} is not an http(s) URL. Fix: use https://api.deepseek.com (or "
             "http://127.0.0.1:PORT for a local emulator)."
         )
-    if parts.scheme == "https" or allow_insecure or _is_loopback(parts.hostname):
+    if "@" in parts.netloc:
+        raise ConfigurationError(
+            f"base_url {shown!r} has credentials in it (user:password@). httpx sends them as HTTP Basic "
+            "auth in place of the DeepSeek API key, so every request would fail with 401, and the URL "
+            "would show them wherever it is printed. Fix: remove them from the URL; for a proxy that "
+            "needs a login, configure it on the HTTP client (http_client=httpx2.Client(proxy=...))."
+        )
+    if parts.scheme == "https" or allow_insecure or _is_loopback(host):
         return
     raise ConfigurationError(
-        f"base_url {url!r} uses plain http:// to a host that is not loopback, so the API key would be "
+        f"base_url {shown!r} uses plain http:// to a host that is not loopback, so the API key would be "
         "sent in clear text. Fix: use https://, or pass allow_insecure_http=True (env "
         "DEEPSEEK_ALLOW_INSECURE_HTTP=1) if the network path is trusted."
     )
@@ -144,12 +177,22 @@ def _resolve_key(
             "For tests without a key, use deepseek_openai.testing.DeepSeekEmulator."
         )
     stripped = key.strip()
+    if stripped[0] in _QUOTES or stripped[-1] in _QUOTES:
+        raise ConfigurationError(
+            "The DeepSeek API key starts or ends with a quote character, so the quotes would be sent as "
+            "part of the key and DeepSeek would answer 401. Fix: remove the quotes (a shell export or a "
+            ".env line needs none: DEEPSEEK_API_KEY=sk-...)."
+        )
     if any(ch.isspace() for ch in stripped) or not stripped.isascii():
         raise ConfigurationError(
             "The DeepSeek API key contains spaces or non-ASCII characters, so it cannot be sent in a "
             "header. Fix: copy the key again (check DEEPSEEK_API_KEY for stray quotes or line breaks)."
         )
     return stripped
+
+
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
+"""Quote characters a copied key picks up (straight, back and typographic quotes)."""
 
 
 def _resolve_urls(
@@ -201,6 +244,22 @@ def _unchanged(before: Mapping[str, Any], after: dict[str, Any]) -> bool:
     return len(before) == len(after) and all(before.get(k, missing) is v for k, v in after.items())
 
 
+def _describe_body(
+    log: list[str], given: Mapping[str, Any], sent: Mapping[str, Any], applied: list[tuple[str, Any]]
+) -> None:
+    """The DEBUG line's account of a body: model, the rule rows that acted, the keys that changed."""
+    model = sent.get("model")
+    if model is not None:
+        log.append(f"model={_log.short(model)}")
+    if sent.get("stream"):
+        log.append("stream")
+    if applied:
+        log.append("rules: " + ", ".join(f"{rule} ({action})" for rule, action in applied))
+    changes = _log.body_changes(given, sent)
+    if changes:
+        log.append("sent " + ", ".join(changes))
+
+
 class _State:
     """What a DeepSeek client knows beyond openai's options."""
 
@@ -240,6 +299,17 @@ class _State:
 
 
 _LOCATED = 256
+
+_UNSENDABLE_FIXES = {
+    "bytes": "decode text first (data.decode()); send an image as a base64 data: URL in an image_url part",
+    "number": "pass a finite number (check for NaN and infinity before the call)",
+    "key": "use str keys",
+    "text": "repair the text (a lone surrogate usually comes from bytes decoded with "
+    "errors='surrogateescape'): text.encode('utf-8', 'replace').decode()",
+    "type": "convert the value to str, int, float, bool, None, a list or a dict first (a set: a list)",
+    "depth": "flatten the structure",
+}
+"""The fix for an unsendable value, by its kind (see :func:`._shapes.unsendable`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,10 +358,16 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
                 "'insufficient_system_resource', /models without 'created'). Fix: leave it off."
             )
         settings = _settings_for(settings, policy)
+        _log.configure(settings.log)
         key = _resolve_key(api_key, settings)
         url, beta, urls = _resolve_urls(base_url, settings, beta, _deepseek_urls)
-        if isinstance(timeout, NotGiven) and settings.timeout is not None:
-            timeout = settings.timeout
+        if isinstance(timeout, NotGiven):
+            if settings.timeout is not None:
+                timeout = settings.timeout
+        else:
+            check_timeout(timeout)
+        if not isinstance(max_retries, NotGiven):
+            check_max_retries(max_retries)
         self._deepseek = _State(settings, beta, urls, _deepseek_shared)
         cast(Any, super()).__init__(
             api_key=key,
@@ -339,10 +415,8 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
 
     def __repr__(self) -> str:
         key = self.api_key if isinstance(self.api_key, str) else ""
-        return (
-            f"{type(self).__name__}(base_url={str(getattr(self, 'base_url', ''))!r}, beta={self.is_beta}, "
-            f"api_key={mask(key)!r})"
-        )
+        url = mask_url(getattr(self, "base_url", ""))
+        return f"{type(self).__name__}(base_url={url!r}, beta={self.is_beta}, api_key={mask(key)!r})"
 
     # -- the seams ------------------------------------------------------------------------------
 
@@ -350,27 +424,27 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     def _ds_prepare(
         self, options: FinalRequestOptions, stream_cls: type[Any] | None
     ) -> tuple[FinalRequestOptions, type[Any] | None]:
+        if logger.isEnabledFor(logging.INFO):
+            return self._prepare_logged(options, stream_cls)
+        return self._prepare(options, stream_cls, None)
+
+    def _prepare(
+        self, options: FinalRequestOptions, stream_cls: type[Any] | None, log: list[str] | None
+    ) -> tuple[FinalRequestOptions, type[Any] | None]:
+        """The seam itself; ``log`` (at DEBUG) collects what it did, for one log line."""
         state = self._deepseek
         located = state.locate(options.method, options.url)
         url = self._route(located, options.url)
         body: dict[str, Any] | None = None
         hook: ResponseHook | None = None
         endpoint = located.endpoint
-        if endpoint is not None and endpoint.body is not None:
+        if endpoint is not None and endpoint.body == "files":
+            body = self._prepare_upload(options)
+        elif endpoint is not None and endpoint.body is not None:
             given = merged_body(options)
             if given is not None:
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
-                try:
-                    prepared = prepare_request(
-                        endpoint.body,
-                        given,
-                        state.policy,
-                        state.plan(endpoint.body),
-                        state.shared.memory.recall,
-                    )
-                except (DeepSeekRequestError, UnsupportedFeatureError) as exc:
-                    raise exc.for_request(options.method, self._full_url(options.url)) from None
-                self._notify(prepared.notices)
+                prepared = self._prepare_body(endpoint.body, given, options)
                 if not (given is options.json_data and _unchanged(given, prepared.body)):
                     body = prepared.body
                 if prepared.route == "beta" and not state.beta:
@@ -378,16 +452,69 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
                     url = state.urls[1] + located.path + query
                 if prepared.output_tool is not None or prepared.adjustments:
                     hook = ResponseHook(prepared.output_tool, prepared.adjustments)
+                if log is not None:
+                    _describe_body(log, given, prepared.body, prepared.applied)
+        if url is not None and log is not None:
+            log.append(f"routed to {_log.safe_url(url)}")
         if body is not None or url is not None:
             options = replace_body(options, body, url)
         if hook is not None:
             options = add_post_parser(options, hook)
-        return options, (deepseek_stream_cls(cast(Any, stream_cls)) if stream_cls is not None else None)
+        if stream_cls is None:
+            return options, None
+        # Each endpoint's streams end their own way ([DONE], or a Responses terminal event).
+        return options, deepseek_stream_cls(cast(Any, stream_cls), endpoint.body if endpoint else None)
+
+    def _prepare_body(
+        self, kind: BodyKind, given: Mapping[str, Any], options: FinalRequestOptions
+    ) -> Prepared:
+        """The rule table over one body; a refusal names the request not sent; the notices are given."""
+        state = self._deepseek
+        try:
+            prepared = prepare_request(
+                kind, given, state.policy, state.plan(kind), state.shared.memory.recall
+            )
+        except (DeepSeekRequestError, UnsupportedFeatureError) as exc:
+            raise exc.for_request(options.method, self._full_url(options.url)) from None
+        self._notify(prepared.notices)
+        return prepared
+
+    def _prepare_logged(
+        self, options: FinalRequestOptions, stream_cls: type[Any] | None
+    ) -> tuple[FinalRequestOptions, type[Any] | None]:
+        call = _log.begin()
+        log: list[str] | None = [] if logger.isEnabledFor(logging.DEBUG) else None
+        where = f"{options.method.upper()} {_log.safe_url(options.url)}"
+        try:
+            result = self._prepare(options, stream_cls, log)
+        except DeepSeekError as exc:
+            logger.info("#%d %s refused before sending: %s", call.number, where, self._redacted(str(exc)))
+            raise
+        if log is not None:
+            logger.debug("#%d %s%s", call.number, where, (": " + "; ".join(log)) if log else "")
+        return result
+
+    def _redacted(self, text: str) -> str:
+        return cast(str, redact(text, self.api_key if isinstance(self.api_key, str) else None))
+
+    def _prepare_upload(self, options: FinalRequestOptions) -> dict[str, Any] | None:
+        """The upload rows over a multipart form: its fields, with the file (read, not consumed)
+        under ``file``. Returns the fields to send instead, or ``None`` to send them as they are."""
+        fields = dict(merged_body(options) or {})
+        view = dict(fields)
+        for name, value in request_files(options):
+            if name == "file":
+                view["file"] = read_upload(value)
+        prepared = self._prepare_body("files", view, options)
+        out = {k: v for k, v in prepared.body.items() if k != "file"}
+        return None if _unchanged(fields, out) else out
 
     def _notify(self, notices: list[Notice]) -> None:
         """Emit the pipeline's notices; a keyed notice only the first time this client family sees it."""
         registry = self._deepseek.shared.notices
         for notice in notices:
+            if logger.isEnabledFor(logging.INFO):  # the log records every call's notices
+                logger.info("%s%s", _log.tag(), self._redacted(notice.message))
             if notice.key is None or registry.first(notice.key):
                 warn(notice.message, notice.category)
 
@@ -426,29 +553,127 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         if self._deepseek.policy.guard_mode != "off":
             raise error.for_request(method, self._full_url(url))
 
+    def _ds_secret(self, response: httpx2.Response | None = None) -> str | None:
+        """The key to mask in what the server sends back: the one the request carried."""
+        if response is not None:
+            try:
+                sent = response.request.headers.get("authorization")
+            except RuntimeError:  # a response built without a request
+                sent = None
+            if sent:
+                return header_secret(sent)
+        return self.api_key if isinstance(self.api_key, str) else None
+
     @override
     def _ds_status_error(self, body: object, response: httpx2.Response) -> openai.APIStatusError:
-        return make_status_error(body=body, response=response, secret=self.api_key)
+        remedy = None
+        if response.status_code == 404:
+            # A 404 for a path the endpoint table knows DeepSeek does not serve (sent in guard mode off)
+            # gets that path's advice, not "check base_url".
+            request = response.request
+            located = self._deepseek.locate(request.method, str(request.url))
+            if located.endpoint is None and located.base is not None:
+                remedy = unserved_advice(located.method, located.path)
+        error = make_status_error(
+            body=body, response=response, secret=self._ds_secret(response), remedy=remedy
+        )
+        if logger.isEnabledFor(logging.INFO):
+            logger.info("%sfailed: %s", _log.tag(), error)
+        return error
 
     @override
     def _ds_should_retry(self, response: httpx2.Response) -> bool | None:
         return False if response.status_code in _NEVER_RETRY else None
 
     @override
+    def _ds_request_id(self, response: httpx2.Response) -> str | None:
+        return response.headers.get(TRACE_HEADER)
+
+    @override
+    def _ds_response(self, response: httpx2.Response, retries_taken: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            call = _log.current()
+            retried = (
+                f" after {retries_taken} retr{'y' if retries_taken == 1 else 'ies'}" if retries_taken else ""
+            )
+            logger.debug(
+                "%s%d in %s%s (x-ds-trace-id: %s)",
+                _log.tag(),
+                response.status_code,
+                call.elapsed() if call is not None else "?",
+                retried,
+                response.headers.get(TRACE_HEADER) or "none",
+            )
+
+    @override
+    def _ds_retrying(
+        self, response: httpx2.Response | None, retry: int, max_retries: int, error: BaseException | None
+    ) -> None:
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        if response is not None:
+            reason = f"HTTP {response.status_code}"
+            trace = response.headers.get(TRACE_HEADER)
+            if trace:
+                reason += f" (x-ds-trace-id: {trace})"
+        else:
+            reason = _log.transport_failure(error)
+        logger.info(
+            "%sretry %d of %d after %s",
+            _log.tag(),
+            retry,
+            max_retries,
+            reason,
+            extra={"deepseek_retry": (retry, max_retries, response.status_code if response else None)},
+        )
+
+    @override
     def _ds_transport_error(self, exc: openai.APIConnectionError) -> Exception:
         if isinstance(exc, DeepSeekConnectionError):
             return exc
+        error: DeepSeekConnectionError
         if isinstance(exc, openai.APITimeoutError):
-            return DeepSeekTimeoutError(exc.request)
-        return DeepSeekConnectionError(request=exc.request)
+            error = DeepSeekTimeoutError(exc.request)
+        else:
+            error = DeepSeekConnectionError(request=exc.request)
+        if logger.isEnabledFor(logging.INFO):
+            logger.info("%sfailed: %s", _log.tag(), error)
+        return error
 
     @override
     def _ds_malformed(self, response: httpx2.Response, exc: Exception) -> Exception:
         try:
-            text: object = response.text[:500]
+            text: object = redact(response.text[:500], self._ds_secret(response))
         except Exception:  # the body may be unreadable too
             text = None
         return MalformedResponseError(response, text, detail=f"{type(exc).__name__}: {exc}")
+
+    @override
+    def _ds_unsendable(self, options: FinalRequestOptions, exc: Exception) -> Exception | None:
+        found = unsendable(options.json_data) or unsendable(options.extra_json)
+        if found is None:
+            if not isinstance(exc, RecursionError):
+                return None
+            found = ("the body", "nested too deeply to encode", "depth")
+        where, what, kind = found
+        return DeepSeekRequestError(
+            f"the request cannot be sent: {where} is {what}",
+            why="a request body travels as JSON, which has no such value (openai's JSON encoder refused it)",
+            fix=_UNSENDABLE_FIXES[kind],
+            source=CHAT_API_PAGE,
+            param=where.split(".", 1)[0].split("[", 1)[0],
+        )
+
+    @override
+    def _ds_check_data(self, data: object, cast_to: Any, response: httpx2.Response) -> None:
+        found = shape_problem(data, cast_to)
+        if found is not None:
+            where = "a stream chunk" if is_chunk(cast_to) else "the body"
+            raise MalformedResponseError(
+                response,
+                redact(data, self._ds_secret(response)),
+                detail=f"{where} has the wrong shape: {found}",
+            )
 
     # -- copies ---------------------------------------------------------------------------------
 

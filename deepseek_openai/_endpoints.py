@@ -6,7 +6,8 @@ reaches the network, and a body endpoint called through ``client.post("/chat/com
 gets the same rules as ``create()``. The namespace guards at the bottom read the same table: a
 client namespace no row is made by (``embeddings``, ``images``, ...) is refused when called, early
 and with a friendlier message; they also cover the websocket namespaces (realtime), which never
-pass the seam.
+pass the seam, and, per method (:data:`UNSERVED_METHODS`), the WebSocket methods of served
+namespaces (``client.responses.connect``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Endpoint:
     namespace: str | None
     """The openai client namespace that calls it (``None``: only through ``client.get/post``)."""
     body: BodyKind | None
-    """Which rows of the rule table its JSON body meets (``None``: no body rules)."""
+    """Which rows of the rule table its body meets (``None``: no body rules). ``files`` is a multipart
+    upload: its form fields, with the file read (not consumed) under ``file``."""
     title: str
     source: Source
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
@@ -75,7 +77,7 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     Endpoint("GET", "/models", STANDARD, "models", None, "the model list", ENDPOINTS_PAGE),
     Endpoint("GET", "/user/balance", STANDARD, None, None, "the balance", ENDPOINTS_PAGE),
     Endpoint("POST", "/responses", STANDARD, "responses", "responses", "the Responses API", RESPONSES_PAGE),
-    Endpoint("POST", "/files", STANDARD, "files", None, "file upload", FILES_PAGE),
+    Endpoint("POST", "/files", STANDARD, "files", "files", "file upload", FILES_PAGE),
     Endpoint("GET", "/files", STANDARD, "files", None, "the file list", FILES_PAGE),
     Endpoint("GET", "/files/{file_id}", STANDARD, "files", None, "a file", FILES_PAGE),
     Endpoint("DELETE", "/files/{file_id}", STANDARD, "files", None, "file deletion", FILES_PAGE),
@@ -103,16 +105,22 @@ class Unserved:
     what: str
     fix: str
     source: Source = ENDPOINTS_PAGE
+    why: str | None = None
+    """Why it is not served, where the general reason ("no such endpoint") says too little."""
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pattern", _path_pattern(self.path, "(/.*)?"))
 
 
-_STATELESS_FIX = (
-    "DeepSeek's Responses API is stateless: nothing is stored, so keep the output yourself and "
-    "resend the whole input each turn (deepseek_openai.to_message / the input items of the last "
-    "response)"
+_RESEND = (
+    "resend the whole input each turn: input=[*earlier_items, *deepseek_openai.to_input_items(response), "
+    "{'role': 'user', 'content': ...}]"
+)
+_KEEP = "keep the Response that create() returned yourself"
+_STATELESS = (
+    "DeepSeek's Responses API is stateless (store is always false): it keeps no responses, so there is "
+    "{what}, and the request would fail with 404 after the round trip"
 )
 
 UNSERVED: Final[tuple[Unserved, ...]] = (
@@ -143,14 +151,49 @@ UNSERVED: Final[tuple[Unserved, ...]] = (
         "keep your own copy of what you upload; DeepSeek serves no file content",
         FILES_PAGE,
     ),
-    Unserved(None, "/responses/{response_id}", "stored responses", _STATELESS_FIX, RESPONSES_PAGE),
-    Unserved(None, "/responses/compact", "response compaction", _STATELESS_FIX, RESPONSES_PAGE),
+    # DeepSeek's Responses API is stateless (Responses page, 2026-09-11): the specific paths first,
+    # since "/responses/{response_id}" would match "/responses/compact" too.
+    Unserved(
+        None,
+        "/responses/compact",
+        "response compaction",
+        "shorten the input yourself (summarise earlier turns with a request of your own) and " + _RESEND,
+        RESPONSES_PAGE,
+        _STATELESS.format(what="nothing on the server to compact"),
+    ),
     Unserved(
         None,
         "/responses/input_tokens",
         "input token counting",
-        "send the request with max_output_tokens=1 and read usage.input_tokens, or estimate locally",
+        "count locally, or send the request with max_output_tokens=1 and read response.usage.input_tokens",
         RESPONSES_PAGE,
+        "DeepSeek's Responses API serves POST /responses only (no token counting endpoint), so the "
+        "request would fail with 404 after the round trip",
+    ),
+    Unserved(
+        None,
+        "/responses/{response_id}/cancel",
+        "response cancellation",
+        "nothing runs in the background to cancel: stop a streamed response by closing the stream "
+        "(stream.close()), or cancel your own task",
+        RESPONSES_PAGE,
+        _STATELESS.format(what="no background mode and nothing running to cancel"),
+    ),
+    Unserved(
+        None,
+        "/responses/{response_id}/input_items",
+        "stored input items",
+        "keep the input you sent yourself; " + _RESEND,
+        RESPONSES_PAGE,
+        _STATELESS.format(what="no stored input to list"),
+    ),
+    Unserved(
+        None,
+        "/responses/{response_id}",
+        "stored responses",
+        f"{_KEEP} (nothing is stored to retrieve or delete); " + _RESEND,
+        RESPONSES_PAGE,
+        _STATELESS.format(what="no stored response to retrieve or delete"),
     ),
 )
 """Specific advice for paths of served resources that DeepSeek still does not serve."""
@@ -159,7 +202,8 @@ ALTERNATIVES: Final[dict[str, str]] = {
     "embeddings": "use a dedicated embedding provider (e.g. openai.OpenAI() with an OpenAI key, "
     "client.embeddings.create) or a local model such as sentence-transformers",
     "images": "generate images with another provider; to send images TO DeepSeek, put image_url parts "
-    "in a user message for model='deepseek-flash'",
+    "in a user message for model='deepseek-flash' (deepseek_openai.image_part(path) builds one, "
+    "deepseek_openai.ask_image asks about a picture in one call)",
     "audio": "transcribe or synthesise speech with another provider or a local model (e.g. Whisper) and "
     "send the text to DeepSeek",
     "moderations": "use a dedicated moderation service (e.g. openai.OpenAI().moderations with an OpenAI "
@@ -221,21 +265,68 @@ def alternative(path: tuple[str, ...]) -> str:
     return DEFAULT_ALTERNATIVE
 
 
+def unserved_advice(method: str, path: str) -> str | None:
+    """What to do instead of a (method, path) DeepSeek does not serve, when the table has specific
+    advice for it (``None`` otherwise). Read by the 404 translation too (guard mode off sends)."""
+    for row in UNSERVED:
+        if (row.method is None or row.method == method) and row.pattern.fullmatch(path):
+            return row.fix
+    return None
+
+
 def unserved_error(method: str, path: str) -> UnsupportedFeatureError:
     """The refusal for a (method, path) no row serves: what, why (dated) and what to do instead."""
     for row in UNSERVED:
         if (row.method is None or row.method == method) and row.pattern.fullmatch(path):
-            thing, fix, source = row.what, row.fix, row.source
+            thing, fix, source, why = row.what, row.fix, row.source, row.why
             break
     else:
         head = path.strip("/").split("/", 1)[0]
         namespace = _PATH_NAMESPACES.get(head, head)
         thing, fix, source = f"/{head}" if head else "such", alternative((namespace,)), ENDPOINTS_PAGE
+        why = None
     return UnsupportedFeatureError(
         f"{method} {path} is not available on DeepSeek",
-        why=_WHY_UNSERVED.format(thing=thing, date=CATALOGUE_DATE.isoformat()),
+        why=why or _WHY_UNSERVED.format(thing=thing, date=CATALOGUE_DATE.isoformat()),
         fix=fix,
         source=source,
+        param=None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UnservedMethod:
+    """A method of a served namespace that never reaches the request seam (it opens a WebSocket)."""
+
+    name: str
+    why: str
+    fix: str
+    source: Source
+
+
+UNSERVED_METHODS: Final[dict[str, tuple[UnservedMethod, ...]]] = {
+    "responses": (
+        UnservedMethod(
+            "connect",
+            why="DeepSeek serves the Responses API over HTTP only (POST /responses); there is no "
+            "WebSocket endpoint to connect to",
+            fix="stream over HTTP instead: client.responses.create(..., stream=True) or "
+            "client.responses.stream(...)",
+            source=RESPONSES_PAGE,
+        ),
+    ),
+}
+"""Per served namespace (``client.responses``, ``client.beta.responses``), the methods refused when
+called: they open a WebSocket, so the request seam never sees them."""
+
+
+def unserved_method_error(path: tuple[str, ...], method: UnservedMethod) -> UnsupportedFeatureError:
+    """The refusal for calling ``client.<path>()``: what, why (dated) and what to do instead."""
+    return UnsupportedFeatureError(
+        f"client.{'.'.join(path)}() is not available on DeepSeek",
+        why=method.why,
+        fix=method.fix,
+        source=method.source,
         param=None,
     )
 
@@ -374,8 +465,17 @@ def _guard_mode(client: object) -> str:
     return mode if isinstance(mode, str) else "warn"
 
 
-def _guard_callable(func: Callable[..., Any], client: object, path: tuple[str, ...]) -> Any:
-    """Wrap one SDK method so calling it raises (strict, warn: DeepSeek would answer 404) or passes (off)."""
+def _guard_callable(
+    func: Callable[..., Any],
+    client: object,
+    path: tuple[str, ...],
+    error: Callable[[], UnsupportedFeatureError] | None = None,
+) -> Any:
+    """Wrap one SDK method so calling it raises (strict, warn: DeepSeek would answer 404) or passes (off).
+
+    ``error`` builds the refusal (by default: the namespace is not served).
+    """
+    refusal = error if error is not None else functools.partial(unsupported_error, path)
 
     def let_through() -> bool:
         return _guard_mode(client) == "off"
@@ -388,7 +488,7 @@ def _guard_callable(func: Callable[..., Any], client: object, path: tuple[str, .
             if let_through():
                 result: Coroutine[Any, Any, Any] = wrapped(*args, **kwargs)
                 return result
-            return _raise_later(unsupported_error(path))
+            return _raise_later(refusal())
 
         return wrapt.FunctionWrapper(func, async_wrapper)
 
@@ -397,9 +497,32 @@ def _guard_callable(func: Callable[..., Any], client: object, path: tuple[str, .
     ) -> Any:
         if let_through():
             return wrapped(*args, **kwargs)
-        raise unsupported_error(path)
+        raise refusal()
 
     return wrapt.FunctionWrapper(func, wrapper)
+
+
+def guard_methods(resource: Any, client: object, path: tuple[str, ...]) -> Any:
+    """Refuse, on this resource instance, the methods :data:`UNSERVED_METHODS` lists for ``path[-1]``.
+
+    The wrapper is set on the instance (openai's resources are built once per client), so the
+    namespace's other methods stay openai's own, with no per-call cost.
+    """
+    for method in UNSERVED_METHODS.get(path[-1], ()):
+        if method.name in vars(resource) or not callable(getattr(resource, method.name, None)):
+            continue  # guarded already, or this openai version has no such method
+        full = (*path, method.name)
+        setattr(
+            resource,
+            method.name,
+            _guard_callable(
+                getattr(resource, method.name),
+                client,
+                full,
+                functools.partial(unserved_method_error, full, method),
+            ),
+        )
+    return resource
 
 
 async def _raise_later(error: UnsupportedFeatureError) -> NoReturn:
@@ -434,7 +557,7 @@ class NamespaceGuard(wrapt.ObjectProxy):  # type: ignore[type-arg]
             return NamespaceGuard(value, self._self_client, self._self_path)
         path = (*self._self_path, name)
         if path in SUPPORTED_SUBNAMESPACES:
-            return value
+            return guard_methods(value, self._self_client, path)
         if callable(value) and not isinstance(value, type):
             return _guard_callable(value, self._self_client, path)
         if _is_sdk_object(value):
@@ -445,11 +568,15 @@ class NamespaceGuard(wrapt.ObjectProxy):  # type: ignore[type-arg]
         return f"<unsupported on DeepSeek: client.{'.'.join(self._self_path)} ({self.__wrapped__!r})>"
 
 
-def _guarded_property(owner: type, name: str, original: cached_property[Any]) -> cached_property[Any]:
+def _guarded_property(
+    owner: type, name: str, original: cached_property[Any], *, served: bool = False
+) -> cached_property[Any]:
     build = original.func
 
     @functools.wraps(build)
     def get(self: Any) -> Any:
+        if served:
+            return guard_methods(build(self), self, (name,))
         return NamespaceGuard(build(self), self, (name,))
 
     prop: cached_property[Any] = cached_property(get)
@@ -457,16 +584,22 @@ def _guarded_property(owner: type, name: str, original: cached_property[Any]) ->
     return prop
 
 
+def _cached_property(client_cls: type, name: str) -> cached_property[Any]:
+    return next(vars(k)[name] for k in client_cls.__mro__ if isinstance(vars(k).get(name), cached_property))
+
+
 def guard_namespaces(client_cls: _C) -> _C:
     """Class decorator: guard every resource namespace of ``client_cls`` that no endpoint row serves.
 
-    Served namespaces keep openai's own ``cached_property`` (no proxy, no per-access cost).
+    Served namespaces keep openai's own resource (no proxy, no per-access cost once built); those
+    with methods that never pass the request seam (:data:`UNSERVED_METHODS`) get them refused.
     """
     guarded = unsupported_namespaces(client_cls)
     for name in guarded:
-        original = next(
-            vars(k)[name] for k in client_cls.__mro__ if isinstance(vars(k).get(name), cached_property)
-        )
-        setattr(client_cls, name, _guarded_property(client_cls, name, original))
+        setattr(client_cls, name, _guarded_property(client_cls, name, _cached_property(client_cls, name)))
+    for name in UNSERVED_METHODS:
+        if name in resource_namespaces(client_cls) and name not in guarded:
+            prop = _guarded_property(client_cls, name, _cached_property(client_cls, name), served=True)
+            setattr(client_cls, name, prop)
     client_cls.__deepseek_guarded_namespaces__ = guarded  # type: ignore[attr-defined]
     return client_cls

@@ -17,7 +17,7 @@ meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryab
             ├── MalformedResponseError         [openai.APIResponseValidationError]
             ├── DeepSeekConnectionError        [openai.APIConnectionError]
             │   ├── DeepSeekTimeoutError       [openai.APITimeoutError]
-            │   └── IncompleteStreamError                      stream ended without ``[DONE]``
+            │   └── IncompleteStreamError                      stream ended without its end marker
             └── DeepSeekStatusError            [openai.APIStatusError]  any other status
                 ├── InvalidFormatError         [openai.BadRequestError]            400
                 │   ├── ReasoningContentRequiredError
@@ -41,9 +41,9 @@ frameworks treat them as the client error they are and never retry them (LiteLLM
 openai-agents map a 400 to "bad request, do not retry"). Their ``response`` is a synthetic 400
 built here, with no headers from the client (so no key), and the message says nothing was sent.
 
-Warnings: ``DeepSeekCompatibilityWarning`` (the default guard mode dropped or translated
-something, once per client and parameter) and ``DeprecationWarning`` (a retired model name was
-translated).
+Warnings (both shown by default, once per call site): ``DeepSeekCompatibilityWarning`` (a
+``UserWarning``: the default guard mode 'warn' dropped or translated something, once per client and
+parameter) and ``RetiredModelWarning`` (a ``FutureWarning``: a retired model name was translated).
 
 Causes and remedies come from DeepSeek's error-code page; the server's own message, the HTTP
 status and the ``x-ds-trace-id`` header are part of every message. The API key never is:
@@ -53,7 +53,7 @@ status and the ``x-ds-trace-id`` header are part of every message. The API key n
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Final, Self
 from urllib.parse import urlsplit, urlunsplit
 
@@ -61,7 +61,16 @@ import httpx2
 import openai
 
 from ._catalogue import ERROR_CODES_PAGE, Source
-from ._redact import mask, redact
+from ._redact import (
+    SECRET_HEADERS,
+    header_secret,
+    mask,
+    mask_header,
+    mask_url,
+    redact,
+    redact_all,
+    url_credentials,
+)
 
 TRACE_HEADER = "x-ds-trace-id"
 
@@ -70,12 +79,34 @@ mask_key = mask  # the name the client and tests use
 
 
 class DeepSeekError(openai.OpenAIError):
-    """Base class of every exception this package raises."""
+    """Base class of every exception this package raises.
+
+    Every one pickles (openai's own exceptions do not: their constructors take keyword-only
+    arguments), and the pickle never carries a credential: the request and response an error holds
+    are copied with their secret headers and URL credentials masked, and every secret found there
+    is masked in the message and body too.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        secrets = _secrets_of(self)
+        memo: dict[int, Any] = {}
+        state = {name: _scrubbed(value, secrets, memo) for name, value in self.__dict__.items()}
+        return (_restore, (type(self), redact_all(self.args, secrets), state))
 
 
 class DeepSeekCompatibilityWarning(UserWarning):
     """The client changed a request to fit DeepSeek: dropped a parameter DeepSeek ignores, or translated
-    one (once per client and parameter, in the default guard mode 'warn')."""
+    one (once per client and parameter, in the default guard mode 'warn'; shown by default)."""
+
+
+class RetiredModelWarning(FutureWarning):
+    """A retired model name (``deepseek-chat``, ``deepseek-reasoner``) was translated to its replacement.
+
+    A :class:`FutureWarning`, not a :class:`DeprecationWarning`: Python shows FutureWarning by default
+    (it is the category documented for deprecations aimed at the people running the code), while
+    DeprecationWarning is hidden outside ``__main__``, so a retired name in an imported module would
+    be translated in silence. Shown once per call site, like every default-action warning.
+    """
 
 
 class ConfigurationError(DeepSeekError, ValueError):
@@ -185,6 +216,96 @@ class UnsupportedFeatureError(_Explained, NotImplementedError):
     """A feature or endpoint DeepSeek does not have, refused before any request is sent."""
 
 
+def _restore(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """Rebuild a pickled error without calling its constructor (which needs a live response)."""
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
+def _requests_of(exc: BaseException) -> Iterable[httpx2.Request]:
+    for value in vars(exc).values():
+        if isinstance(value, httpx2.Request):
+            yield value
+        elif isinstance(value, httpx2.Response):
+            try:
+                yield value.request
+            except RuntimeError:  # a response built without a request
+                continue
+
+
+def _secrets_of(exc: BaseException) -> list[str]:
+    """The credentials an error's request carried: header tokens and URL user/password."""
+    found: list[str] = []
+    for request in _requests_of(exc):
+        for name, value in request.headers.multi_items():
+            if name.lower() in SECRET_HEADERS and value:
+                found.append(header_secret(value))
+        found.extend(url_credentials(request.url))
+    return sorted(set(found), key=len, reverse=True)  # longest first: a key before its substrings
+
+
+_UNSAFE_TO_COPY = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers a copied response must drop: its content is already decoded (and maybe redacted)."""
+
+
+def _scrubbed_headers(headers: httpx2.Headers, secrets: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for name, value in headers.multi_items():
+        low = name.lower()
+        if low in _UNSAFE_TO_COPY:
+            continue
+        out.append((name, mask_header(value) if low in SECRET_HEADERS else redact_all(value, secrets)))
+    return out
+
+
+def _scrubbed(value: Any, secrets: list[str], memo: dict[int, Any]) -> Any:
+    """A copy of ``value`` safe to pickle: requests and responses rebuilt without credentials."""
+    if isinstance(value, httpx2.Request | httpx2.Response):
+        hit = memo.get(id(value))
+        if hit is None:
+            hit = memo[id(value)] = (
+                _scrubbed_request(value, secrets)
+                if isinstance(value, httpx2.Request)
+                else _scrubbed_response(value, secrets, memo)
+            )
+        return hit
+    return redact_all(value, secrets)
+
+
+def _scrubbed_request(request: httpx2.Request, secrets: list[str]) -> httpx2.Request:
+    try:
+        content = request.content
+    except httpx2.RequestNotRead:
+        content = b""
+    return httpx2.Request(
+        request.method,
+        mask_url(request.url),
+        headers=_scrubbed_headers(request.headers, secrets),
+        content=redact_all(content, secrets),
+    )
+
+
+def _scrubbed_response(
+    response: httpx2.Response, secrets: list[str], memo: dict[int, Any]
+) -> httpx2.Response:
+    try:
+        content = response.content
+    except httpx2.ResponseNotRead:  # a stream: its body was never kept
+        content = b""
+    try:
+        request: httpx2.Request | None = _scrubbed(response.request, secrets, memo)
+    except RuntimeError:
+        request = None
+    return httpx2.Response(
+        response.status_code,
+        headers=_scrubbed_headers(response.headers, secrets),
+        content=redact_all(content, secrets),
+        request=request,
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Errors from the API
 
@@ -229,6 +350,9 @@ class MalformedResponseError(DeepSeekAPIError, openai.APIResponseValidationError
     """The server answered with something that is not the JSON it should be."""
 
     def __init__(self, response: httpx2.Response, body: object | None, *, detail: str) -> None:
+        # Whoever builds one, the key the request carried is masked in what the server sent back.
+        secret = _request_secret(response)
+        body, detail = redact(body, secret), redact(detail, secret)
         message = (
             f"DeepSeek answered HTTP {response.status_code} with a body that could not be read ({detail}). "
             "This is a server or proxy fault; retrying may help."
@@ -238,37 +362,74 @@ class MalformedResponseError(DeepSeekAPIError, openai.APIResponseValidationError
         self.retryable = True
 
 
+def _request_secret(response: httpx2.Response) -> str | None:
+    try:
+        sent = response.request.headers.get("authorization")
+    except RuntimeError:  # a response built without a request
+        return None
+    return header_secret(sent) if sent else None
+
+
+def where(url: httpx2.URL) -> str:
+    """``host:port`` of a request (the port only when the URL names one), for error messages."""
+    host = url.host
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{url.port}" if url.port else host
+
+
 class DeepSeekConnectionError(DeepSeekAPIError, openai.APIConnectionError):
     """The connection failed or dropped, before a response or in the middle of a stream."""
 
-    def __init__(self, *, message: str = "Connection error.", request: httpx2.Request) -> None:
-        host = request.url.host
-        text = (
-            f"{message} Could not complete the exchange with {host}. "
-            "Check the network and base_url; openai retries this automatically (max_retries)."
-        )
+    in_stream: bool = False
+    """True when the connection dropped after a stream had started (openai does not retry that)."""
+
+    def __init__(
+        self, *, message: str = "Connection error.", request: httpx2.Request, in_stream: bool = False
+    ) -> None:
+        if in_stream:
+            text = (
+                f"The connection to {where(request.url)} dropped in the middle of the stream; the answer "
+                "so far is incomplete. A stream is not retried: send the request again."
+            )
+        else:
+            text = (
+                f"{message} Could not complete the exchange with {where(request.url)}. "
+                "Check the network and base_url; openai retries this automatically (max_retries)."
+            )
         openai.APIError.__init__(self, text, request, body=None)
         self.retryable = True
+        self.in_stream = in_stream
 
 
 class DeepSeekTimeoutError(DeepSeekConnectionError, openai.APITimeoutError):
     """No answer within the timeout (long reasoning can take minutes: raise ``timeout``)."""
 
-    def __init__(self, request: httpx2.Request) -> None:
-        text = (
-            f"Request to {request.url.host} timed out. Long reasoning can take minutes: pass a larger "
-            "timeout= (the openai default is 600 s) or stream the answer."
-        )
+    def __init__(self, request: httpx2.Request, *, in_stream: bool = False) -> None:
+        if in_stream:
+            text = (
+                f"The stream from {where(request.url)} stalled past the timeout; the answer so far is "
+                "incomplete. Pass a larger timeout= and send the request again."
+            )
+        else:
+            text = (
+                f"Request to {where(request.url)} timed out. Long reasoning can take minutes: pass a "
+                "larger timeout= (the openai default is 600 s) or stream the answer."
+            )
         openai.APIError.__init__(self, text, request, body=None)
         self.retryable = True
+        self.in_stream = in_stream
 
 
 class IncompleteStreamError(DeepSeekConnectionError):
-    """The stream ended without ``data: [DONE]``: the answer is incomplete."""
+    """The stream ended without its end marker (``data: [DONE]``, or a Responses stream's terminal
+    event): the answer is incomplete."""
 
-    def __init__(self, *, request: httpx2.Request, detail: str) -> None:
+    in_stream = True
+
+    def __init__(self, *, request: httpx2.Request, detail: str, expected: str = "'data: [DONE]'") -> None:
         text = (
-            f"The DeepSeek stream from {request.url.host} ended without 'data: [DONE]' ({detail}); "
+            f"The DeepSeek stream from {where(request.url)} ended without {expected} ({detail}); "
             "the answer is incomplete. Send the request again."
         )
         openai.APIError.__init__(self, text, request, body=None)
@@ -300,18 +461,22 @@ class DeepSeekStatusError(DeepSeekAPIError, openai.APIStatusError):
 
     @classmethod
     def build(
-        cls, *, response: httpx2.Response, body: object | None, secret: str | None
+        cls, *, response: httpx2.Response, body: object | None, secret: str | None, remedy: str | None = None
     ) -> DeepSeekStatusError:
-        """Build the message from the server's text plus DeepSeek's documented cause and remedy."""
+        """Build the message from the server's text plus DeepSeek's documented cause and remedy
+        (``remedy``: a more specific one the caller knows, e.g. for a path DeepSeek does not serve)."""
         server = _server_message(body, response)
         server = redact(server, secret) if server else None
         body = redact(body, secret)
         parts = [f"DeepSeek {response.status_code} {cls.title}"]
-        if server:
-            parts.append(f": {server}" + ("" if server.rstrip().endswith((".", "!", "?")) else "."))
+        # A server message that only repeats the title ("Insufficient Balance") is not said twice.
+        shown = None if server and same_words(server, cls.title) else server
+        if shown:
+            parts.append(f": {shown}" + ("" if shown.rstrip().endswith((".", "!", "?")) else "."))
         else:
             parts.append(".")
-        text = "".join(parts) + f" Cause: {cls.cause} Fix: {cls._fix(server)}"
+        fix = remedy or cls._fix(server)
+        text = "".join(parts) + f" Cause: {cls.cause} Fix: {fix}" + ("" if fix.endswith(".") else ".")
         text += " Retrying can help." if cls.retryable_status else " Retrying will not help."
         trace = response.headers.get(TRACE_HEADER)
         if trace:
@@ -499,11 +664,24 @@ def error_class_for(status: int, server_message: str | None) -> type[DeepSeekSta
     return ServerError if status >= 500 else DeepSeekStatusError
 
 
-def make_status_error(*, body: object, response: httpx2.Response, secret: str | None) -> DeepSeekStatusError:
+def make_status_error(
+    *, body: object, response: httpx2.Response, secret: str | None, remedy: str | None = None
+) -> DeepSeekStatusError:
     """Translate an error response into its DeepSeek exception (used by the client's openai seam)."""
-    data = body.get("error", body) if isinstance(body, Mapping) else body
+    inner = body.get("error") if isinstance(body, Mapping) else None
+    # {"error": {...}} or {"error": "text"}; any other shape (a list, {"detail": ...}) is kept whole.
+    data = inner if isinstance(inner, Mapping | str) else body
     cls = error_class_for(response.status_code, _server_message(data, response))
-    return cls.build(response=response, body=data, secret=secret)
+    return cls.build(response=response, body=data, secret=secret, remedy=remedy)
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts say the same words, ignoring case, punctuation and a parenthesised detail."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", "", text.lower()))
+
+    return words(a) == words(b)
 
 
 def _server_message(body: object, response: httpx2.Response) -> str | None:

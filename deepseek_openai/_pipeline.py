@@ -1,7 +1,7 @@
 """The request pipeline: runs the rule table over one body, and nothing else.
 
     translate  the TRANSLATE rows (model names, OpenAI's names, thinking values), then the
-               client's default thinking mode and effort
+               client's default thinking mode and effort, as each kind of body carries them
     history    the HISTORY rows, once thinking is settled: a forced tool choice while thinking turns
                thinking off for the call; then the reasoning_content round trip when tools are sent
                while thinking
@@ -15,7 +15,7 @@ of request and a policy is worked out once and cached, so a plain body costs a f
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -37,7 +37,7 @@ from ._rules import (
     fill,
 )
 from ._thinking import body_thinking
-from ._translate import settle_thinking
+from ._translate import settle_responses_thinking, settle_thinking
 
 Step = tuple[Rule, Action]
 
@@ -47,9 +47,12 @@ class _Walk:
 
     The MESSAGE rows are sorted by the role they read, so a message meets only its role's rows
     (a user turn of a plain chat meets none), and the rows that need a key only when it is there.
+
+    The PART rows are sorted the same way by the part type they read, so a text part meets only
+    the rows for every part and an image part the image rows.
     """
 
-    __slots__ = ("by_role", "keyed", "keys", "parts", "unknown")
+    __slots__ = ("by_part", "by_role", "keyed", "keys", "other_parts", "parts", "unknown")
 
     def __init__(self, messages: tuple[Step, ...], parts: tuple[Step, ...]) -> None:
         def reads(step: Step, role: str | None) -> bool:
@@ -58,6 +61,12 @@ class _Walk:
                 return roles is None or not roles
             return roles is None or role in roles
 
+        def reads_part(step: Step, kind: str | None) -> bool:
+            kinds = step[0].parts
+            if kind is None:
+                return kinds is None or not kinds
+            return kinds is None or kind in kinds
+
         plain = tuple(s for s in messages if s[0].keys is None)
         keyed = tuple(s for s in messages if s[0].keys is not None)
         self.by_role = {role: tuple(s for s in plain if reads(s, role)) for role in ROLES}
@@ -65,9 +74,16 @@ class _Walk:
         self.keyed = keyed
         self.keys: frozenset[str] = frozenset().union(*(s[0].keys or () for s in keyed))
         self.parts = parts
+        named = frozenset().union(*(s[0].parts or () for s in parts))
+        self.by_part = {kind: tuple(s for s in parts if reads_part(s, kind)) for kind in named}
+        self.other_parts = tuple(s for s in parts if reads_part(s, None))
 
-    def rows(self, message: Mapping[str, Any]) -> tuple[Step, ...]:
-        role = message.get("role")
+    def part_rows(self, part: object) -> tuple[Step, ...]:
+        kind = part.get("type") if type(part) is dict or isinstance(part, Mapping) else None
+        rows = self.by_part.get(kind) if type(kind) is str else None
+        return self.other_parts if rows is None else rows
+
+    def rows(self, role: object, message: Mapping[str, Any]) -> tuple[Step, ...]:
         rows = self.by_role.get(role) if type(role) is str else None
         if rows is None:
             rows = self.unknown
@@ -173,16 +189,33 @@ def prepare_request(
     if steps is None:
         steps = plan(kind, policy)
     _run(steps.translate.select(out), out, prepared)
-    if kind == "chat":
-        prepared.thinking = settle_thinking(
-            out, resolved, prepared.implied_thinking, policy.thinking, policy.effort
-        )
-    else:
-        # FIM never thinks, so the client's default thinking mode is deliberately not applied.
-        prepared.thinking = body_thinking(out)
+    prepared.thinking = _SETTLE[kind](out, prepared)
     _run(steps.history.select(out), out, prepared)
     _run(steps.check.select(out), out, prepared)
     return prepared
+
+
+def _settle_chat(body: dict[str, Any], p: Prepared) -> bool | None:
+    return settle_thinking(body, p.model, p.implied_thinking, p.policy.thinking, p.policy.effort)
+
+
+def _settle_responses(body: dict[str, Any], p: Prepared) -> bool | None:
+    return settle_responses_thinking(body, p.model, p.implied_thinking, p.policy.thinking, p.policy.effort)
+
+
+def _settle_fim(body: dict[str, Any], p: Prepared) -> bool | None:
+    # FIM never thinks, so the client's default thinking mode is deliberately not applied.
+    return body_thinking(body)
+
+
+_SETTLE: Final[dict[BodyKind, Callable[[dict[str, Any], Prepared], bool | None]]] = {
+    "chat": _settle_chat,
+    "responses": _settle_responses,
+    "fim": _settle_fim,
+    "files": lambda body, p: None,  # an upload has no thinking mode
+}
+"""How each kind of body settles its thinking mode after the translations: the client's defaults
+written the way that endpoint carries them (``thinking`` / ``reasoning_effort``, ``reasoning.effort``)."""
 
 
 def _run(steps: tuple[Step | _Walk, ...], body: dict[str, Any], prepared: Prepared) -> None:
@@ -207,27 +240,33 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
         return
     prepared.last = len(messages) - 1
     part_rows = walk.parts
+    odd = tool_turns = False
     for i, message in enumerate(messages):
         # Hot loop over the whole history: `type is dict` skips the slow ABC isinstance for dicts.
         if type(message) is not dict and not isinstance(message, Mapping):
+            odd = True
             continue
-        for rule, action in walk.rows(message):
+        role = message.get("role")
+        if role == "tool" or "tool_calls" in message:
+            tool_turns = True
+        for rule, action in walk.rows(role, message):
             finding = rule.check(message, i, prepared)
             if finding is not None:
                 _act(rule, action, finding, body, prepared)
         content = message.get("content")
         if part_rows and type(content) is not str and isinstance(content, list | tuple):
-            role = message.get("role")
-            for part in content:
-                for rule, action in part_rows:
+            for j, part in enumerate(content):
+                prepared.part = j
+                for rule, action in walk.part_rows(part):
                     finding = rule.check(part, i, role, prepared)
                     if finding is not None:
                         _act(rule, action, finding, body, prepared)
+    prepared.odd_messages, prepared.tool_turns = odd, tool_turns
 
 
 _SUFFIX: Final = {
-    Action.DROP: " (guard mode 'warn': {} was dropped; this warning is given once per client)",
-    Action.WARN: " (guard mode 'warn': sent unchanged; this warning is given once per client)",
+    Action.DROP: " ({mode} mode: {param} was dropped)",
+    Action.WARN: " ({mode} mode: sent unchanged)",
 }
 
 
@@ -235,6 +274,7 @@ def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], pre
     if action is Action.REFUSE:
         raise rule.error(finding)
     param = finding.param or rule.param
+    prepared.applied.append((rule.id, action))
     if action is Action.TRANSLATE:
         rule.apply_repair(body, finding, prepared)
         if rule.notice is not None:
@@ -243,7 +283,7 @@ def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], pre
         return
     if action is Action.DROP:
         rule.apply_repair(body, finding, prepared)
-    suffix = _SUFFIX[action].format(param)
+    suffix = _SUFFIX[action].format(mode=prepared.policy.guard_mode, param=param)
     text = str(rule.error(finding)).removeprefix(NOT_SENT)
     key = (rule.id, finding.key or param)
     prepared.notices.append(Notice(DeepSeekCompatibilityWarning, text + suffix, key))

@@ -5,10 +5,11 @@ declare (it lives in pydantic's extras). Three things go wrong in practice, and 
 cover them:
 
 - reading it: :func:`get_reasoning` works on completions, choices, messages, chunks, deltas and
-  dicts, and keeps ``None`` (not thinking) apart from ``""`` (thinking, nothing said yet);
-- streaming it: :func:`iter_events` / :func:`aiter_events` yield typed events chunk by chunk and
-  end with the accumulated :class:`FinalMessage` (the first delta is often
-  ``reasoning_content: ""``, which truthiness-based parsers drop);
+  dicts, and on Responses API ``Response`` objects (their ``reasoning`` items), and keeps ``None``
+  (not thinking) apart from ``""`` (thinking, nothing said yet);
+- streaming it: :func:`iter_events` / :func:`aiter_events` yield typed events chunk by chunk, from
+  a chat stream or a Responses stream alike, and end with the accumulated :class:`FinalMessage`
+  (the first delta is often ``reasoning_content: ""``, which truthiness-based parsers drop);
 - sending it back: :func:`to_message` builds the assistant dict for the next request with
   ``reasoning_content`` kept, which DeepSeek requires when tools are used while thinking.
 
@@ -22,6 +23,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
+    Callable,
     Generator,
     Iterable,
     Iterator,
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, TypeAlias
 
+import httpx2
 from openai.types.chat import ChatCompletionChunk
 
 # Message fields that are worth sending back; the rest of a response message is OpenAI-only
@@ -136,6 +139,8 @@ class FinalMessage:
     model: str | None = None
     created: int | None = None
     role: str = "assistant"
+    response: Any = None
+    """A Responses stream's final ``Response`` (from its terminal event); ``None`` for chat streams."""
 
     def to_message(self) -> dict[str, Any]:
         """The assistant dict to append to the history (see :func:`to_message`)."""
@@ -153,7 +158,18 @@ StreamEvent: TypeAlias = ReasoningDelta | ContentDelta | ToolCallDelta | UsageEv
 class _Accumulator:
     """What the stream has said so far. Lists are appended to in the hot loop, joined at the end."""
 
-    __slots__ = ("content", "created", "finish_reason", "id", "model", "reasoning", "tools", "usage")
+    __slots__ = (
+        "content",
+        "created",
+        "finish_reason",
+        "id",
+        "model",
+        "outputs",
+        "reasoning",
+        "response",
+        "tools",
+        "usage",
+    )
 
     def __init__(self) -> None:
         self.content: list[str] | None = None
@@ -164,6 +180,8 @@ class _Accumulator:
         self.id: str | None = None
         self.model: str | None = None
         self.created: int | None = None
+        self.outputs: dict[Any, int] = {}  # Responses streams: output_index -> tool-call index
+        self.response: Any = None  # Responses streams: the final Response
 
     def tool_piece(self, index: int, call_id: str | None, kind: str | None, fn: Any) -> ToolCallDelta:
         if fn is None:
@@ -205,6 +223,7 @@ class _Accumulator:
             id=self.id,
             model=self.model,
             created=self.created,
+            response=self.response,
         )
 
 
@@ -253,6 +272,49 @@ def _chunk_events(acc: _Accumulator, raw: Any) -> Iterator[StreamEvent]:  # noqa
     if usage is not None:
         acc.usage = usage
         yield UsageEvent(usage)
+
+
+_CHUNK_ERRORS: Final = (AttributeError, TypeError, KeyError)
+"""What reading a wrongly shaped chunk raises (``choices: null``, ``delta: null``, ``data: []``...)."""
+
+
+def _malformed_chunk(stream: Any, raw: Any, exc: Exception) -> Exception:
+    """The error for a chunk the adapter cannot read: a MalformedResponseError when the stream has an
+    HTTP response (a plain openai stream; DeepSeek's own streams refuse such chunks before this),
+    a ValueError for chunks that did not come over HTTP (recorded dicts)."""
+    from ._errors import MalformedResponseError
+    from ._shapes import chat_chunk
+
+    data = raw if isinstance(raw, Mapping | list) or raw is None else _dump(raw)
+    found = chat_chunk(data) or f"{type(exc).__name__}: {exc}"
+    response = getattr(stream, "response", None)
+    if isinstance(response, httpx2.Response):
+        return MalformedResponseError(response, None, detail=f"a stream chunk has the wrong shape: {found}")
+    return ValueError(
+        f"iter_events() got a chunk it cannot read ({found}). Why: a chat stream chunk is an object "
+        "with a list of choices, each with a delta object. Fix: pass the stream returned by "
+        "client.chat.completions.create(..., stream=True), or chunks of that shape."
+    )
+
+
+def _dump(raw: Any) -> Any:
+    dump = getattr(raw, "model_dump", None)
+    if not callable(dump):
+        return raw
+    try:
+        return dump(warnings=False)
+    except Exception:  # a half-built model may not even dump
+        return raw
+
+
+_PerItem: TypeAlias = Callable[[_Accumulator, Any], Iterator[StreamEvent]]
+
+
+def _per_item(first: Any) -> _PerItem:
+    """The per-item function for a stream, chosen from its first item: chat chunks or Responses events."""
+    from ._responses import is_response_event, response_stream_events
+
+    return response_stream_events if is_response_event(first) else _chunk_events
 
 
 class _EventsBase:
@@ -310,8 +372,17 @@ class StreamEvents(_EventsBase):
 
     def _events(self) -> Generator[StreamEvent, None, None]:
         acc = self._acc
-        for raw in self._stream:
-            yield from _chunk_events(acc, raw)
+        stream = self._stream
+        events: _PerItem | None = None
+        for raw in stream:
+            if events is None:
+                events = _per_item(raw)
+            try:
+                yield from events(acc, raw)
+            except _CHUNK_ERRORS as exc:
+                if events is not _chunk_events:
+                    raise
+                raise _malformed_chunk(stream, raw, exc) from exc
         self._final = final = acc.message()
         yield final
 
@@ -350,19 +421,31 @@ class AsyncStreamEvents(_EventsBase):
 
     async def _events(self) -> AsyncGenerator[StreamEvent, None]:
         acc = self._acc
-        async for raw in self._stream:
-            for event in _chunk_events(acc, raw):
-                yield event
+        stream = self._stream
+        events: _PerItem | None = None
+        async for raw in stream:
+            if events is None:
+                events = _per_item(raw)
+            try:
+                for event in events(acc, raw):
+                    yield event
+            except _CHUNK_ERRORS as exc:
+                if events is not _chunk_events:
+                    raise
+                raise _malformed_chunk(stream, raw, exc) from exc
         self._final = final = acc.message()
         yield final
 
 
 def iter_events(stream: Iterable[Any]) -> StreamEvents:
-    """Typed events from a sync chat stream (``openai.Stream``, the DeepSeek stream, or dict chunks).
+    """Typed events from a sync chat or Responses stream (``openai.Stream``, the DeepSeek stream,
+    ``client.responses.stream(...)``, or dict chunks / events).
 
     Yields :class:`ReasoningDelta`, :class:`ContentDelta`, :class:`ToolCallDelta`,
     :class:`UsageEvent` and :class:`Finish` as chunks arrive, then one :class:`FinalMessage`
-    (also kept as ``.final``)::
+    (also kept as ``.final``). A Responses stream gives the same events (``Finish`` reads ``stop``,
+    ``tool_calls``, ``length``, ``content_filter`` or ``failed``; the final message keeps the
+    ``Response`` for :func:`deepseek_openai.to_input_items`)::
 
         events = iter_events(client.chat.completions.create(..., stream=True))
         for event in events:
@@ -425,7 +508,8 @@ def _check_readable(obj: Any, func: str) -> None:
 
 
 def get_reasoning(obj: Any) -> str | None:
-    """The ``reasoning_content`` of a completion (first choice), choice, message, chunk, delta or dict.
+    """The ``reasoning_content`` of a completion (first choice), choice, message, chunk, delta or dict,
+    or the reasoning text of a Responses API ``Response`` (its ``reasoning`` items) or reasoning item.
 
     ``None`` means the response had no reasoning (thinking off); ``""`` means thinking was on but
     nothing was said (or, for a delta, not yet). The two are kept apart on purpose: an empty
@@ -434,6 +518,10 @@ def get_reasoning(obj: Any) -> str | None:
     if isinstance(obj, FinalMessage):
         return obj.reasoning_content
     _check_readable(obj, "get_reasoning")
+    from ._responses import is_response, response_reasoning
+
+    if is_response(obj) or _field(obj, "type") == "reasoning":
+        return response_reasoning(obj)
     choice = _first_choice(obj)
     if choice is None:
         return None
@@ -444,6 +532,18 @@ def get_reasoning(obj: Any) -> str | None:
         extra = getattr(message, "__pydantic_extra__", None)
         value = extra.get("reasoning_content") if extra else getattr(message, "reasoning_content", None)
     return value if isinstance(value, str) else None
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+
+def _responses_to_message() -> TypeError:
+    return TypeError(
+        "to_message() got a Responses API response. Why: it builds a Chat Completions assistant message; "
+        "the Responses API takes input items instead. Fix: use deepseek_openai.to_input_items(response), "
+        "which keeps the reasoning items and function calls."
+    )
 
 
 def _tool_call_dict(call: Any) -> Any:
@@ -462,6 +562,19 @@ def _tool_call_dict(call: Any) -> Any:
     return dump(exclude_none=True) if callable(dump) else call
 
 
+def _final_message(obj: FinalMessage) -> dict[str, Any]:
+    if obj.response is not None:
+        raise _responses_to_message()
+    out: dict[str, Any] = {"role": obj.role}
+    if obj.content is not None:
+        out["content"] = obj.content
+    if obj.reasoning_content is not None:
+        out["reasoning_content"] = obj.reasoning_content
+    if obj.tool_calls:
+        out["tool_calls"] = [call.to_dict() for call in obj.tool_calls]
+    return out
+
+
 def to_message(obj: Any) -> dict[str, Any]:
     """The assistant message dict to append to ``messages`` for the next request.
 
@@ -471,15 +584,10 @@ def to_message(obj: Any) -> dict[str, Any]:
     ``annotations``) are dropped.
     """
     if isinstance(obj, FinalMessage):
-        out: dict[str, Any] = {"role": obj.role}
-        if obj.content is not None:
-            out["content"] = obj.content
-        if obj.reasoning_content is not None:
-            out["reasoning_content"] = obj.reasoning_content
-        if obj.tool_calls:
-            out["tool_calls"] = [call.to_dict() for call in obj.tool_calls]
-        return out
+        return _final_message(obj)
     _check_readable(obj, "to_message")
+    if _field(obj, "object") == "response":
+        raise _responses_to_message()
     choice = _first_choice(obj)
     if choice is None:
         raise ValueError(

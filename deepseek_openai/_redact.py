@@ -1,18 +1,24 @@
 """The one way this package hides a secret: ``****abcd``, as DeepSeek's own messages do.
 
-Used by the client (repr, errors, bodies the server echoes), the CLI and the emulator's
-recordings, so a key is masked the same way wherever it could surface.
+Used by the client (repr, errors, bodies the server echoes, pickled exceptions), the CLI and the
+emulator's recordings, so a key is masked the same way wherever it could surface.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
 
 _SHOWN = 4
 """Trailing characters kept: enough to tell two keys apart, never enough to use one."""
 _MIN_SHOWN_LENGTH = 12
 """Shorter secrets are masked whole (four characters of an eight-character key are half of it)."""
+
+SECRET_HEADERS: Final = frozenset(
+    {"authorization", "proxy-authorization", "api-key", "x-api-key", "cookie", "set-cookie"}
+)
+"""Header names whose values are credentials (masked wherever headers are shown or kept)."""
 
 
 def mask(secret: str | None) -> str:
@@ -30,11 +36,46 @@ def mask_header(value: str) -> str:
     return f"{scheme} {mask(token)}"
 
 
+def header_secret(value: str) -> str:
+    """The credential in an ``Authorization``-style header value (``Bearer sk-...`` -> ``sk-...``)."""
+    scheme, _, token = value.partition(" ")
+    return token.strip() or scheme.strip()
+
+
+def url_credentials(url: object) -> tuple[str, ...]:
+    """The user name and password embedded in a URL (``https://user:secret@host``), if any."""
+    try:
+        parts = urlsplit(str(url))
+    except ValueError:
+        return ()
+    return tuple(s for s in (parts.username, parts.password) if s)
+
+
+def mask_url(url: object) -> str:
+    """``url`` with any ``user:password@`` part replaced by ``****@`` (both halves can be secrets)."""
+    text = str(url)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    if "@" not in parts.netloc:
+        return text
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"****@{host}"))
+
+
 def redact(value: Any, secret: str | None) -> Any:
     """``value`` with every occurrence of ``secret`` masked, in strings at any depth of dicts and lists."""
     if not secret or len(secret) < _SHOWN:
         return value
     return _redact(value, secret, mask(secret))
+
+
+def redact_all(value: Any, secrets: Iterable[str | None]) -> Any:
+    """:func:`redact` for several secrets (a key and URL credentials, say)."""
+    for secret in secrets:
+        value = redact(value, secret)
+    return value
 
 
 def _redact(value: Any, secret: str, masked: str) -> Any:
@@ -46,5 +87,6 @@ def _redact(value: Any, secret: str, masked: str) -> Any:
     if isinstance(value, Mapping):
         return {_redact(k, secret, masked): _redact(v, secret, masked) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_redact(v, secret, masked) for v in value)
+        items = [_redact(v, secret, masked) for v in value]
+        return items if type(value) is list else tuple(items)
     return value

@@ -25,6 +25,7 @@ them too, with one case per row written from the documents.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -36,24 +37,39 @@ from ._catalogue import (
     BETA_PAGE,
     CHAT_API_PAGE,
     EFFORTS,
+    FILES,
+    FILES_PAGE,
+    MIB,
     NEWS_RETIREMENT,
     REASONING_PAGE,
+    RESPONSES,
+    RESPONSES_PAGE,
     STRICT_TOOLS_OBSERVED,
+    TOOL_ORDER_OBSERVED,
+    VISION,
     Feature,
     Limits,
     ModelInfo,
     ResolvedModel,
     Source,
 )
-from ._errors import DeepSeekCompatibilityWarning, DeepSeekRequestError, UnsupportedFeatureError
+from ._errors import (
+    DeepSeekCompatibilityWarning,
+    DeepSeekRequestError,
+    RetiredModelWarning,
+    UnsupportedFeatureError,
+)
 from ._history import backfill, missing_reasoning
+from ._images import ImageRef, Upload, describe, image_ref, supported
 from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
 from ._structured import output_tool, strict_problem
-from ._thinking import THINKING_TYPES, effort_value, normalize_effort, thinking_value
+from ._thinking import THINKING_TYPES, effort_value, normalize_effort, responses_effort, thinking_value
 from ._translate import (
     OPENAI_USER_FIELDS,
     apply_user_id,
     identifier,
+    move_chat_switches,
+    normalize_responses_effort,
     rename,
     user_id_candidates,
     valid_user_id,
@@ -61,11 +77,16 @@ from ._translate import (
 from ._translate import normalize_effort as normalize_body_effort
 from ._translate import normalize_thinking as normalize_body_thinking
 
-BodyKind = Literal["chat", "fim", "responses"]
+BodyKind = Literal["chat", "fim", "responses", "files"]
 
 CHAT: Final[frozenset[BodyKind]] = frozenset({"chat"})
 FIM: Final[frozenset[BodyKind]] = frozenset({"fim"})
 CHAT_FIM: Final[frozenset[BodyKind]] = frozenset({"chat", "fim"})
+RESPONSES_KIND: Final[frozenset[BodyKind]] = frozenset({"responses"})
+CHAT_RESPONSES: Final[frozenset[BodyKind]] = frozenset({"chat", "responses"})
+EVERY_KIND: Final[frozenset[BodyKind]] = frozenset({"chat", "fim", "responses"})
+UPLOAD: Final[frozenset[BodyKind]] = frozenset({"files"})
+"""``POST /files``: the multipart form's fields, with the file itself under ``file`` (an :class:`Upload`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +125,8 @@ class Scope(StrEnum):
     MESSAGE = "message"
     """``check(message, index, prepared) -> Finding | None``, for each message that is a mapping."""
     PART = "part"
-    """``check(part, index, role, prepared) -> Finding | None``, for each part of list content."""
+    """``check(part, index, role, prepared) -> Finding | None``, for each part of list content
+    (``prepared.part`` is the part's index in it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,14 +193,18 @@ forced tool): warn makes it, with one warning per client and a note on the respo
 (it is not DeepSeek-native); off sends what it is given."""
 ROUTED: Final = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.SEND)
 """Sent where DeepSeek honours it (the beta URL) in strict and warn mode; off sends it as given."""
-CONTRADICTORY: Final = Modes(Action.REFUSE, Action.WARN, Action.SEND)
-"""Two settings contradict each other and DeepSeek acts on one: warn sends it and says so."""
 ALWAYS_REFUSED: Final = Modes(Action.REFUSE, Action.REFUSE, Action.REFUSE)
 """Refused in every mode (a team setting, or a value with no meaning at all)."""
 TRANSLATED: Final = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.TRANSLATE)
 """A faithful translation, made in every mode."""
 UNTRANSLATABLE: Final = Modes(Action.REFUSE, Action.DROP, Action.TRANSLATE)
 """An OpenAI value with no DeepSeek meaning: strict refuses; warn drops it and says so; off drops it."""
+SETTLED_BY_SERVER: Final = Modes(Action.WARN, Action.WARN, Action.SEND)
+"""Native DeepSeek parameters that pull against each other: the server accepts the request and settles
+it its own way, so nothing is refused, but strict and warn say which wish may go unmet."""
+SILENTLY_WRONG: Final = Modes(Action.REFUSE, Action.REFUSE, Action.SEND)
+"""DeepSeek accepts it, but the result would silently not be what the caller expects (state that
+will not exist, a built-in tool that will never run): refused in strict and warn; off sends it."""
 
 
 class Finding:
@@ -223,6 +249,9 @@ class Rule:
     """MESSAGE rows: the roles of the messages they read (``None``: every message; empty: the messages
     whose role is none of DeepSeek's). With ``keys``, a MESSAGE row also needs one of those keys in
     the message."""
+    parts: frozenset[str] | None = None
+    """PART rows: the part types they read (``None``: every part; empty: the parts whose type is none
+    of those the other rows read)."""
     scope: Scope = Scope.BODY
     phase: Phase = Phase.CHECK
     param: str | None = None
@@ -277,6 +306,38 @@ Recall = Callable[[Mapping[str, Any]], "str | None"]
 
 
 @dataclass(slots=True)
+class ImageTally:
+    """The images of one request: each image part's :class:`ImageRef`, read once however many rows ask,
+    and the running totals the per-request rows check (count, inline bytes, largest)."""
+
+    count: int = 0
+    inline_chars: int = 0
+    """Base64 characters of the inline images: a lower bound of the body's bytes."""
+    largest: tuple[int, str, int, int] | None = None
+    """(longest side, where, width, height) of the largest inline image."""
+    refs: dict[tuple[int, int], ImageRef | None] = field(default_factory=dict)
+    """By (message or input item index, part index)."""
+
+    def read(self, part: Mapping[str, Any], where: tuple[int, int], field_name: str) -> ImageRef | None:
+        """The image of ``part`` at ``where`` in ``field_name`` (``messages``, ``input``), read and counted
+        once (``None``: not an image part)."""
+        if where in self.refs:
+            return self.refs[where]
+        ref = self.refs[where] = image_ref(part)
+        if ref is not None:
+            self.count += 1
+            if ref.inline is not None:
+                self.inline_chars += ref.inline.chars
+                info = ref.info
+                if info is not None and info.width is not None and info.height is not None:
+                    side = max(info.width, info.height)
+                    if self.largest is None or side > self.largest[0]:
+                        label = f"{field_name}[{where[0]}].content[{where[1]}]"
+                        self.largest = (side, label, info.width, info.height)
+        return ref
+
+
+@dataclass(slots=True)
 class Prepared:
     """The body being prepared and what the pipeline has decided about it so far."""
 
@@ -290,6 +351,8 @@ class Prepared:
     implied_thinking: bool | None = None
     """The thinking mode a retired model name meant (``deepseek-reasoner`` thought)."""
     notices: list[Notice] = field(default_factory=list)
+    applied: list[tuple[str, Action]] = field(default_factory=list)
+    """(rule id, action) of every row that acted on the body, in order (for the DEBUG log line)."""
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
     recall: Recall | None = None
@@ -301,8 +364,26 @@ class Prepared:
     adjustments: list[dict[str, str]] = field(default_factory=list)
     """What was changed for this call that the caller should see on the response."""
 
+    part: int = -1
+    """The index of the content part the walk is at (read by the PART rows)."""
+    images: ImageTally | None = None
+    """The request's images so far (``None``: none met yet); see :meth:`image`."""
+    messages_copied: bool = False
+    """Whether ``body["messages"]`` is already this pipeline's own list (repairs copy it once)."""
+    odd_messages: bool = True
+    tool_turns: bool = True
+    """What the walk over the messages saw: a message that is not a mapping, a tool call or result.
+    True until the walk has looked, so the BODY rows that read them never skip unseen messages."""
+
     def adjust(self, rule: str, message: str) -> None:
         self.adjustments.append({"rule": rule, "message": message})
+
+    def image(self, part: Mapping[str, Any], i: int) -> ImageRef | None:
+        """The image of the part the walk is at (message ``i``, part :attr:`part`), read once and counted."""
+        tally = self.images
+        if tally is None:
+            tally = self.images = ImageTally()
+        return tally.read(part, (i, self.part), "messages")
 
     @property
     def info(self) -> ModelInfo | None:
@@ -356,11 +437,18 @@ def _keys(*names: str) -> frozenset[str]:
 # Translations (phase TRANSLATE)
 
 
+_THINKING_OFF_FIX: Final[dict[BodyKind, str]] = {
+    "chat": ", thinking=False",
+    "responses": ", reasoning={'effort': 'none'}",
+}
+"""How to say "thinking off" where a retired name meant it (FIM never thinks)."""
+
+
 def _check_retired(body: dict[str, Any], p: Prepared) -> Finding | None:
     model = p.model
     if model is None or model.status != "retired":
         return None
-    off = ", thinking=False" if p.kind == "chat" and model.thinking is False else ""
+    off = _THINKING_OFF_FIX.get(p.kind, "") if model.thinking is False else ""
     return Finding(
         "model",
         requested=repr(model.requested),
@@ -374,7 +462,7 @@ def _check_retired(body: dict[str, Any], p: Prepared) -> Finding | None:
 def _repair_retired(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
     assert p.model is not None
     body["model"] = p.model.id
-    if p.kind == "chat":
+    if p.kind != "fim":
         p.implied_thinking = p.model.thinking
 
 
@@ -493,7 +581,7 @@ _THINKING_LIST: Final = " or ".join(f'{{"type": "{t}"}}' for t in THINKING_TYPES
 TRANSLATIONS: Final[tuple[Rule, ...]] = (
     Rule(
         "model.retired",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_retired,
         what="model=$requested is retired",
         why="$message",
@@ -503,7 +591,7 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         keys=_keys("model"),
         phase=Phase.TRANSLATE,
         repair=_repair_retired,
-        notice=DeprecationWarning,
+        notice=RetiredModelWarning,
         translated="$message Sent as model=$replacement for now.",
     ),
     Rule(
@@ -572,20 +660,21 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "thinking.invalid",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_thinking_invalid,
         what="thinking=$value is not a DeepSeek thinking setting",
-        why=f"the API takes thinking={_THINKING_LIST}",
+        why=f"the API takes thinking={_THINKING_LIST} and answers 400 to anything else",
         fix="use thinking=True/False on the client (get_client(thinking=False) or "
         'client.with_options(thinking=False)), or extra_body={"thinking": {"type": "disabled"}}',
-        source=REASONING_PAGE,
-        action=ALWAYS_REFUSED,
+        # deepseek-api.md section 5 (thinking). guard_mode="off" promises to send it unchanged.
+        source=CHAT_API_PAGE,
+        action=REJECTED,
         keys=_keys("thinking"),
         phase=Phase.TRANSLATE,
     ),
     Rule(
         "thinking.bool",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_thinking_bool,
         what="thinking=True/False",
         why='the API takes {"type": "enabled"} or {"type": "disabled"}',
@@ -598,24 +687,27 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "reasoning_effort.invalid",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_effort_invalid,
         what="reasoning_effort=$value is not a DeepSeek effort",
-        why="the API accepts none, low, high (default) and max (minimal, medium, xhigh and ultra are mapped)",
+        why="the API accepts none, low, high (default) and max (minimal, medium, xhigh and ultra are mapped) "
+        "and rejects anything else",
         fix="use effort='low', 'high' or 'max', or thinking=False to turn thinking off",
-        source=REASONING_PAGE,
-        action=ALWAYS_REFUSED,
+        # deepseek-api.md section 5 (reasoning_effort). guard_mode="off" promises to send it unchanged.
+        source=CHAT_API_PAGE,
+        action=REJECTED,
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
     ),
     Rule(
         "reasoning_effort.alias",
-        CHAT_FIM,
+        EVERY_KIND,
         _check_effort_alias,
         what="reasoning_effort is an alias",
         why=f"the API runs every effort at one of {_EFFORT_LIST}",
         fix="pass the effort it maps to",
-        source=REASONING_PAGE,
+        # deepseek-api.md section 5: the aliases are accepted and mapped; sending the target is the same.
+        source=CHAT_API_PAGE,
         action=TRANSLATED,
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
@@ -626,10 +718,12 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         CHAT,
         _check_thinking_contradiction,
         what="thinking=$thinking contradicts reasoning_effort=$effort",
-        why="reasoning_effort 'none' turns thinking off and any other effort needs thinking on",
+        why="reasoning_effort 'none' turns thinking off and any other effort needs thinking on; the API "
+        "accepts both and settles it (the documents do not say which wins), so one of them goes unmet",
         fix="set only one of them, e.g. thinking=False, or effort='high' with thinking on",
-        source=REASONING_PAGE,
-        action=CONTRADICTORY,
+        # deepseek-api.md section 5 lists both parameters and no error for the pair: not a refusal.
+        source=CHAT_API_PAGE,
+        action=SETTLED_BY_SERVER,
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
     ),
@@ -679,6 +773,7 @@ def _check_history(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 def _repair_history(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
     body["messages"] = finding.at
+    p.messages_copied = True  # backfill made a new list
 
 
 HISTORY: Final[tuple[Rule, ...]] = (
@@ -709,6 +804,7 @@ HISTORY: Final[tuple[Rule, ...]] = (
 ROLES: Final = frozenset({"system", "user", "assistant", "tool"})
 """The message roles DeepSeek accepts (chat API page, 2026-09-11)."""
 _IMAGE_PARTS: Final = frozenset({"image_url", "file"})
+"""The chat content parts that carry an image (Responses calls its own ``input_image``)."""
 _PARTS: Final = frozenset({"text"}) | _IMAGE_PARTS
 
 
@@ -721,19 +817,68 @@ def _check_messages_empty(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 def _check_message_types(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     messages = body.get("messages")
-    if not _is_list(messages):
+    if not p.odd_messages or not _is_list(messages):
         return None
     for i, message in enumerate(messages):
         if not _is_mapping(message):
             yield Finding("messages", i=i, type=type(message).__name__)
 
 
+_MODEL_DUMP_HINT: Final = (
+    "; a pydantic model passed as a message is sent with only the fields set explicitly (openai dumps "
+    "it with exclude_unset=True), so defaults such as role and content are lost: pass model.model_dump()"
+)
+
+
 def _check_role(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
     role = message.get("role")
     if _str_in(role, ROLES):
         return None
+    if role is None:
+        hint = "give every message a role" + _MODEL_DUMP_HINT
+        return Finding("messages", i=i, problem="has no role", hint=hint)
     hint = "use role 'system' for instructions" if role == "developer" else "use one of those roles"
-    return Finding("messages", i=i, role=_short(role), hint=hint)
+    return Finding("messages", i=i, problem=f"has role {_short(role)}", hint=hint)
+
+
+def _check_content_missing(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
+    if message.get("content") is None:
+        return Finding("messages", i=i, role=_short(message.get("role")))
+    return None
+
+
+def _text_parts(content: object) -> list[str] | None:
+    """The texts of a list of text parts, or ``None`` if it is not exactly that."""
+    if not _is_list(content):
+        return None
+    texts: list[str] = []
+    for part in content:
+        if not _is_mapping(part) or part.get("type") != "text":
+            return None
+        text = part.get("text")
+        if type(text) is not str:
+            return None
+        texts.append(text)
+    return texts
+
+
+def _check_content_list(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
+    content = message.get("content")
+    if type(content) is str or content is None:
+        return None
+    texts = _text_parts(content)
+    if texts is None:
+        return None  # other parts: the part rows say what is wrong with them
+    return Finding("messages", at=(i, "".join(texts)), i=i, role=_short(message.get("role")))
+
+
+def _repair_content_list(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    i, text = finding.at
+    messages = body["messages"]
+    if not p.messages_copied:
+        messages = body["messages"] = list(messages)
+        p.messages_copied = True
+    messages[i] = {**messages[i], "content": text}
 
 
 def _check_tool_call_id(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
@@ -766,16 +911,6 @@ def _check_prefix_model(message: Mapping[str, Any], i: int, p: Prepared) -> Find
     return None
 
 
-def _check_assistant_empty(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
-    if (
-        message.get("role") == "assistant"
-        and message.get("content") is None
-        and not message.get("tool_calls")
-    ):
-        return Finding("messages", i=i)
-    return None
-
-
 def _part_kind(part: Any) -> object:
     return part.get("type") if _is_mapping(part) else None
 
@@ -787,11 +922,23 @@ def _check_part_role(part: Any, i: int, role: object, p: Prepared) -> Finding | 
     return None
 
 
+def _check_part_shape(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
+    if not _is_mapping(part):
+        problem = f"a {type(part).__name__} in its content list"
+        return Finding("messages", i=i, role=_short(role), problem=problem)
+    if part.get("type") == "text" and type(part.get("text")) is not str:
+        return Finding("messages", i=i, role=_short(role), problem="a text part whose text is not a string")
+    return None
+
+
 def _check_part_type(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
-    kind = _part_kind(part)
+    if not _is_mapping(part):
+        return None  # messages.part_shape
+    kind = part.get("type")
     if _str_in(kind, _PARTS):
         return None
-    return Finding("messages", i=i, role=_short(role), kind=_short(kind))
+    shown = "a content part without a type" if kind is None else f"a {_short(kind)} content part"
+    return Finding("messages", i=i, role=_short(role), part=shown)
 
 
 def _check_part_vision(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
@@ -805,7 +952,7 @@ def _check_part_vision(part: Any, i: int, role: object, p: Prepared) -> Finding 
 def _check_tool_order(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     """Every tool message answers a call of the assistant turn just before it; every call is answered."""
     messages = body.get("messages")
-    if not _is_list(messages):
+    if not p.tool_turns or not _is_list(messages):
         return None
     pending: set[Any] | None = None
     for i, message in enumerate(messages):
@@ -862,27 +1009,45 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         action=REJECTED,
     ),
     Rule(
-        "messages.type",
-        CHAT,
-        _check_message_types,
-        what="messages[$i] is a $type",
-        why="every message must be a mapping with a role",
-        fix="pass dicts (deepseek_openai.to_message turns a response message into one)",
-        source=CHAT_API_PAGE,
-        action=REJECTED,
-        keys=_keys("messages"),
-    ),
-    Rule(
         "messages.role",
         CHAT,
         _check_role,
-        what="messages[$i] has role $role",
+        what="messages[$i] $problem",
         why="DeepSeek accepts the roles system, user, assistant and tool ('developer' is OpenAI's)",
         fix="$hint",
         source=CHAT_API_PAGE,
         action=REJECTED,
         roles=frozenset(),
         scope=Scope.MESSAGE,
+    ),
+    Rule(
+        "messages.content_missing",
+        CHAT,
+        _check_content_missing,
+        what="messages[$i] ($role) has no content",
+        why="system, user and tool messages must carry content (deepseek-api.md section 5: system "
+        "(content), user (content), tool (tool_call_id, content))",
+        fix="give the message its content" + _MODEL_DUMP_HINT,
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        roles=_keys("system", "user", "tool"),
+        scope=Scope.MESSAGE,
+    ),
+    Rule(
+        "messages.content_list",
+        CHAT,
+        _check_content_list,
+        what="messages[$i] ($role) has its content as a list of text parts",
+        why="DeepSeek takes content parts in user messages only; system, assistant and tool content is a "
+        "string, so the texts are joined (as LiteLLM does for DeepSeek)",
+        fix="pass the content as one string",
+        # deepseek-api.md section 5: user content "string or parts"; system, assistant (str or null) and
+        # tool content are strings. Joining the texts with nothing between them says the same thing.
+        source=CHAT_API_PAGE,
+        action=TRANSLATED,
+        roles=_keys("system", "assistant", "tool"),
+        scope=Scope.MESSAGE,
+        repair=_repair_content_list,
     ),
     Rule(
         "messages.tool_call_id",
@@ -936,25 +1101,27 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         unsupported=True,
     ),
     Rule(
-        "messages.assistant_empty",
-        CHAT,
-        _check_assistant_empty,
-        what="messages[$i] is an assistant message with neither content nor tool_calls",
-        why="DeepSeek answers 400 for an assistant turn that carries nothing",
-        fix='drop the empty turn, or give it content ("" is fine) or its tool_calls '
-        "(deepseek_openai.to_message builds the turn from a response)",
-        source=CHAT_API_PAGE,
-        action=REJECTED,
-        roles=_keys("assistant"),
-        scope=Scope.MESSAGE,
-    ),
-    Rule(
         "messages.part_role",
         CHAT,
         _check_part_role,
         what="messages[$i] ($role) has a $kind content part",
-        why="DeepSeek accepts image_url and file parts only in user messages",
+        why="DeepSeek accepts image_url and file parts only in user messages (an image in a system, "
+        "assistant or tool message is answered with 400)",
         fix="move the image into a user message",
+        source=FILES_PAGE,
+        action=REJECTED,
+        scope=Scope.PART,
+        parts=_IMAGE_PARTS,
+    ),
+    Rule(
+        "messages.part_shape",
+        CHAT,
+        _check_part_shape,
+        what="messages[$i] ($role) has $problem",
+        why="list content is a list of parts, each an object such as {'type': 'text', 'text': '...'} "
+        "(openai turns bytes content into a list of numbers)",
+        fix="pass text as one string, or wrap each piece: {'type': 'text', 'text': ...} (decode bytes "
+        "first; send images as image_url parts)",
         source=CHAT_API_PAGE,
         action=REJECTED,
         scope=Scope.PART,
@@ -963,12 +1130,13 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "messages.part_type",
         CHAT,
         _check_part_type,
-        what="messages[$i] ($role) has a $kind content part",
+        what="messages[$i] ($role) has $part",
         why="DeepSeek accepts text, image_url and file content parts; it has no audio input",
         fix="send text (transcribe audio first), or images as image_url parts",
         source=CHAT_API_PAGE,
         action=REJECTED,
         scope=Scope.PART,
+        parts=frozenset(),
         unsupported=True,
     ),
     Rule(
@@ -978,10 +1146,22 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         what="messages[$i] has an image part for model $model",
         why="$model has no vision input (the API answers 400); deepseek-flash does",
         fix="use model='deepseek-flash' for image input, or describe the image in text",
-        source=CHAT_API_PAGE,
+        source=FILES_PAGE,
         action=REJECTED,
         scope=Scope.PART,
+        parts=_IMAGE_PARTS,
         unsupported=True,
+    ),
+    Rule(
+        "messages.type",
+        CHAT,
+        _check_message_types,
+        what="messages[$i] is a $type",
+        why="every message must be a mapping with a role",
+        fix="pass dicts (deepseek_openai.to_message turns a response message into one)",
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        keys=_keys("messages"),
     ),
     Rule(
         "messages.tool_order",
@@ -992,11 +1172,420 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "tool_call_id, right after the assistant turn that made it",
         fix="append one {'role': 'tool', 'tool_call_id': <id>, 'content': <result>} per tool call, "
         "directly after that assistant message",
-        source=CHAT_API_PAGE,
+        # Not in the documents; the API's own 400 wordings, reported against the current models.
+        source=TOOL_ORDER_OBSERVED,
         action=REJECTED,
         keys=_keys("messages"),
     ),
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Images (files and vision guide, 2026-09-11)
+#
+# Each check reads the part's ImageRef (read once per part and tallied by Prepared.image), so the
+# same checks serve chat parts here and any other body whose parts carry images. The per-request
+# rows after the walk read the tally; they share the part rows' preset, so whenever they run, the
+# part rows ran too and the tally is complete.
+
+ImageCheck = Callable[[ImageRef, "Prepared"], "Finding | None"]
+
+
+def _on_image(check: ImageCheck) -> Callable[[Any, int, object, Prepared], Finding | None]:
+    """A PART-scope check from an image check: ``$where`` is ``messages[i].content[j]``."""
+
+    def part_check(part: Any, i: int, role: object, p: Prepared) -> Finding | None:
+        if not _is_mapping(part):
+            return None
+        ref = p.image(part, i)
+        if ref is None:
+            return None
+        found = check(ref, p)
+        if found is not None:
+            found.param = found.param or "messages"
+            found.fields.setdefault("where", f"messages[{i}].content[{p.part}]")
+        return found
+
+    part_check.__name__ = part_check.__qualname__ = check.__name__
+    part_check.__doc__ = check.__doc__
+    return part_check
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:.1f} MiB ({size:,} bytes)"
+
+
+def image_problem(ref: ImageRef, p: Prepared) -> Finding | None:
+    """A part of an image type that names no image."""
+    return Finding(problem=ref.problem) if ref.problem is not None else None
+
+
+def image_scheme(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An image URL that is neither https nor data: (a local path, http, file://...)."""
+    scheme = ref.scheme
+    if ref.kind == "file" or scheme is None or scheme in VISION.url_schemes:
+        return None
+    assert ref.url is not None
+    kind = f"a URL of scheme {scheme}:" if scheme else "not a URL (a local path?)"
+    return Finding(url=_short(ref.url), kind=kind)
+
+
+def image_url_length(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An https image URL longer than the server takes."""
+    if ref.url is None or ref.scheme != "https" or len(ref.url) <= VISION.max_url_length:
+        return None
+    return Finding(length=f"{len(ref.url):,}", limit=f"{VISION.max_url_length:,}")
+
+
+def image_detail(ref: ImageRef, p: Prepared) -> Finding | None:
+    """A ``detail`` the server does not know."""
+    if ref.detail is None or _str_in(ref.detail, VISION.details):
+        return None
+    return Finding(value=_short(ref.detail))
+
+
+def image_data(ref: ImageRef, p: Prepared) -> Finding | None:
+    """Inline image data that is not base64 (a data: URL without ;base64, or broken file_data)."""
+    if ref.inline is not None or ref.problem is not None or ref.file_id is not None:
+        return None
+    if ref.kind == "file" or ref.scheme == "data":
+        return Finding()
+    return None
+
+
+def image_type(ref: ImageRef, p: Prepared) -> Finding | None:
+    """Inline bytes that are not JPEG, PNG, GIF or WebP."""
+    info = ref.info
+    if info is None or info.supported:
+        return None
+    assert ref.inline is not None
+    label = ref.inline.label
+    labelled = f" (labelled {label})" if label and label != info.mime else ""
+    return Finding(found=f"{info.description}{labelled}")
+
+
+def image_size(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An inline image over the per-image limit."""
+    info = ref.info
+    if info is None or info.bytes <= VISION.max_inline_bytes:
+        return None
+    return Finding(size=_mib(info.bytes), limit=f"{VISION.max_inline_bytes // MIB} MiB")
+
+
+def image_pixels(ref: ImageRef, p: Prepared) -> Finding | None:
+    """An inline image with a side over the pixel limit."""
+    info = ref.info
+    if info is None or info.width is None or info.height is None:
+        return None
+    if max(info.width, info.height) <= VISION.max_side:
+        return None
+    return Finding(width=info.width, height=info.height, limit=VISION.max_side)
+
+
+RESPONSES_IMAGE_ROLES: Final = frozenset({"user", "developer"})
+"""Responses roles an ``input_image`` may sit in: ``developer`` is treated as ``user`` (Responses guide)."""
+
+
+def _responses_images(body: Mapping[str, Any], p: Prepared) -> Iterator[tuple[str, ImageRef, object]]:
+    """(where, image, role) of every ``input_image`` part of a Responses ``input``, read and tallied once."""
+    items = body.get("input")
+    if not _is_list(items):
+        return
+    tally = p.images
+    if tally is None:
+        tally = p.images = ImageTally()
+    for i, item in enumerate(items):
+        content = item.get("content") if _is_mapping(item) else None
+        if not _is_list(content) or item.get("type", "message") != "message":
+            continue
+        for j, part in enumerate(content):
+            if _is_mapping(part) and part.get("type") == RESPONSES.vision_part:
+                ref = tally.read(part, (i, j), "input")
+                if ref is not None:
+                    yield f"input[{i}].content[{j}]", ref, item.get("role")
+
+
+def _over_input(check: ImageCheck) -> Callable[[dict[str, Any], Prepared], Iterator[Finding]]:
+    """A BODY-scope check over a Responses input's images from an image check."""
+
+    def body_check(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+        for where, ref, _role in _responses_images(body, p):
+            found = check(ref, p)
+            if found is not None:
+                found.param = found.param or "input"
+                found.fields.setdefault("where", where)
+                yield found
+
+    body_check.__name__ = body_check.__qualname__ = f"responses_{check.__name__}"
+    return body_check
+
+
+def _check_responses_image_role(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for where, _ref, role in _responses_images(body, p):
+        if not _str_in(role, RESPONSES_IMAGE_ROLES):
+            yield Finding("input", where=where, role=_short(role))
+
+
+def _check_responses_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
+    if not p.lacks(Feature.VISION):
+        return None
+    for where, _ref, _role in _responses_images(body, p):
+        info = p.info
+        assert info is not None
+        return Finding("input", where=where, model=repr(info.id), source=info.source_of(Feature.VISION))
+    return None
+
+
+def _tally(body: Mapping[str, Any], p: Prepared) -> ImageTally | None:
+    """The request's image tally: the walk filled it for chat; a Responses input is read here."""
+    if p.kind == "responses":
+        for _ in _responses_images(body, p):
+            pass
+    return p.images
+
+
+def _images_param(p: Prepared) -> str:
+    return "input" if p.kind == "responses" else "messages"
+
+
+def _check_image_count(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
+    if tally is None or tally.count <= VISION.max_images:
+        return None
+    return Finding(_images_param(p), count=tally.count, limit=VISION.max_images)
+
+
+def _check_image_pixels_many(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
+    if tally is None or tally.count < VISION.many_images or tally.largest is None:
+        return None
+    side, where, width, height = tally.largest
+    if side <= VISION.max_side_many:
+        return None
+    return Finding(
+        _images_param(p),
+        count=tally.count,
+        where=where,
+        width=width,
+        height=height,
+        limit=VISION.max_side_many,
+        many=VISION.many_images,
+    )
+
+
+def _check_request_size(body: dict[str, Any], p: Prepared) -> Finding | None:
+    tally = _tally(body, p)
+    limit = p.limits.max_request_bytes
+    if tally is None or tally.inline_chars <= limit:
+        return None
+    return Finding(_images_param(p), size=_mib(tally.inline_chars), limit=f"{limit // MIB} MiB")
+
+
+_UPLOAD_FIX: Final = (
+    "upload it with client.files.create(file=open(path, 'rb'), purpose='user_data') and send "
+    "{'type': 'file', 'file': {'file_id': ...}} (deepseek_openai.image_part(path, client=client, "
+    "upload=True) does both)"
+)
+_TYPES: Final = ", ".join(describe(t).split()[1] for t in VISION.image_types)
+
+
+def _image_row(  # noqa: PLR0913 (one keyword per column of the row it builds)
+    rule_id: str,
+    check: ImageCheck,
+    *,
+    what: str,
+    why: str,
+    fix: str,
+    unsupported: bool = False,
+) -> Rule:
+    """A chat PART row (``messages.<id>``) for an image check."""
+    return Rule(
+        f"messages.{rule_id}",
+        CHAT,
+        _on_image(check),
+        what=what,
+        why=why,
+        fix=fix,
+        source=FILES_PAGE,
+        action=REJECTED,
+        scope=Scope.PART,
+        parts=_IMAGE_PARTS,
+        unsupported=unsupported,
+    )
+
+
+def _for_responses(row: Rule, check: ImageCheck, why: str | None = None, fix: str | None = None) -> Rule:
+    """The same image check over a Responses input (``responses.<id>``), with its own texts if given."""
+    return dataclasses.replace(
+        row,
+        id="responses." + row.id.split(".", 1)[1],
+        kinds=RESPONSES_KIND,
+        check=_over_input(check),
+        scope=Scope.BODY,
+        parts=None,
+        keys=_keys("input"),
+        why=why or row.why,
+        fix=fix or row.fix,
+    )
+
+
+IMAGES: Final[tuple[Rule, ...]] = (
+    _image_row(
+        "image_part",
+        image_problem,
+        what="$where is $problem",
+        why="DeepSeek takes images as {'type': 'image_url', 'image_url': {'url': ...}} or {'type': "
+        "'file', 'file': {'file_id': ...}} parts; anything less is a 400",
+        fix="give the part its image (deepseek_openai.image_part(path_or_url) builds one)",
+    ),
+    _image_row(
+        "image_scheme",
+        image_scheme,
+        what="$where has the image URL $url, $kind",
+        why="DeepSeek fetches https image URLs (within "
+        f"{VISION.url_fetch_seconds} s) and reads data: URLs; any other URL is a 400",
+        fix="use an https URL, or send the image's bytes inline (deepseek_openai.image_part(path) makes "
+        "a data: URL) or upload them (client.files.create)",
+    ),
+    _image_row(
+        "image_url_length",
+        image_url_length,
+        what="$where has an image URL of $length characters",
+        why="DeepSeek takes image URLs of at most $limit characters",
+        fix="use a shorter URL, or download the image and send it inline with "
+        "deepseek_openai.image_part(data)",
+    ),
+    _image_row(
+        "image_detail",
+        image_detail,
+        what="$where has detail=$value",
+        why=f"DeepSeek takes detail {', '.join(VISION.details)} ('low' looks at "
+        f"{VISION.low_detail_side}x{VISION.low_detail_side} pixels)",
+        fix="use one of those, or leave detail out",
+    ),
+    _image_row(
+        "image_data",
+        image_data,
+        what="$where has inline image data that is not base64",
+        why="DeepSeek reads inline images as base64 (data:image/png;base64,...)",
+        fix="encode the bytes with deepseek_openai.image_part(data)",
+    ),
+    _image_row(
+        "image_type",
+        image_type,
+        what="$where is $found",
+        why=f"DeepSeek reads {_TYPES} images only, told from the bytes (not the file name or the "
+        "data: URL's label)",
+        fix="convert the image to PNG or JPEG first (e.g. Pillow: Image.open(path).save('x.png'))",
+        unsupported=True,
+    ),
+    _image_row(
+        "image_size",
+        image_size,
+        what="$where is an inline image of $size",
+        why="DeepSeek takes inline and URL images of at most $limit each (images sent by file id: "
+        f"up to {VISION.max_file_image_bytes // MIB} MiB)",
+        fix=_UPLOAD_FIX,
+    ),
+    _image_row(
+        "image_pixels",
+        image_pixels,
+        what="$where is $width x $height pixels",
+        why="DeepSeek takes images of at most $limit pixels a side (and resizes each to about "
+        f"{VISION.resized_side}x{VISION.resized_side} anyway)",
+        fix="scale the image down before sending it",
+    ),
+)
+"""The image part rows (chat ``image_url`` and ``file`` parts)."""
+
+_CHECKS: Final = {
+    "image_part": image_problem,
+    "image_scheme": image_scheme,
+    "image_url_length": image_url_length,
+    "image_detail": image_detail,
+    "image_data": image_data,
+    "image_type": image_type,
+    "image_size": image_size,
+    "image_pixels": image_pixels,
+}
+_RESPONSES_TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "image_part": (
+        "DeepSeek's Responses API takes images as {'type': 'input_image', 'image_url': ...} or "
+        "{'type': 'input_image', 'file_id': ...} parts; anything less is a 400",
+        "give the part its image_url (an https or data: URL) or file_id",
+    ),
+}
+
+RESPONSES_IMAGES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.image_role",
+        RESPONSES_KIND,
+        _check_responses_image_role,
+        what="$where ($role) is an input_image",
+        why="DeepSeek takes images only in user (or developer, read as user) messages; an image in an "
+        "assistant or system message is a 400",
+        fix="move the image into a user message",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+    ),
+    Rule(
+        "responses.vision",
+        RESPONSES_KIND,
+        _check_responses_vision,
+        what="$where is an input_image for model $model",
+        why="$model has no vision input (the API answers 400); deepseek-flash does",
+        fix="use model='deepseek-flash' for image input, or describe the image in text",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("input"),
+        unsupported=True,
+    ),
+    *(
+        _for_responses(row, _CHECKS[name], *_RESPONSES_TEXTS.get(name, (None, None)))
+        for row in IMAGES
+        for name in (row.id.split(".", 1)[1],)
+    ),
+)
+"""The same image rows over a Responses ``input`` (``input_image`` parts)."""
+
+IMAGE_TOTALS: Final[tuple[Rule, ...]] = (
+    Rule(
+        "images.count",
+        CHAT_RESPONSES,
+        _check_image_count,
+        what="the request carries $count images",
+        why="DeepSeek takes at most $limit images a request",
+        fix="send the images over several requests",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("messages", "input"),
+    ),
+    Rule(
+        "images.pixels_many",
+        CHAT_RESPONSES,
+        _check_image_pixels_many,
+        what="the request carries $count images and $where is $width x $height pixels",
+        why="from $many images a request on, DeepSeek takes images of at most $limit pixels a side",
+        fix="scale the larger images down to $limit pixels a side, or send fewer than $many images",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("messages", "input"),
+    ),
+    Rule(
+        "request.size",
+        CHAT_RESPONSES,
+        _check_request_size,
+        what="the request carries $size of inline image data",
+        why="DeepSeek takes request bodies of at most $limit (and base64 makes an image a third larger)",
+        fix="upload the images (client.files.create, or deepseek_openai.image_part(path, client=client, "
+        "upload=True)) and send their file ids, or send https URLs",
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        keys=_keys("messages", "input"),
+    ),
+)
+"""The per-request image limits, checked after the walk from the tally the part rows filled."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -1011,19 +1600,22 @@ def _openai_only(  # noqa: PLR0913 (one keyword per column of the row it builds)
     harmless: Callable[[Any], bool] | None = None,
     droppable: bool = True,
     unsupported: bool = False,
+    kinds: frozenset[BodyKind] = CHAT_FIM,
 ) -> Rule:
-    """A parameter DeepSeek does not have. ``harmless`` values mean what DeepSeek does anyway."""
+    """A parameter DeepSeek does not have. ``harmless`` values mean what DeepSeek does anyway.
+
+    In a Responses body the finding cites the Responses page (it ignores unknown parameters).
+    """
 
     def check(body: dict[str, Any], p: Prepared) -> Finding | None:
         value = body.get(key)
         if value is None or (harmless is not None and _harmless(harmless, value)):
             return None
-        return Finding(key, value=_short(value))
-        return None
+        return Finding(key, value=_short(value), source=RESPONSES_PAGE if p.kind == "responses" else None)
 
     return Rule(
         f"openai_only.{key}",
-        CHAT_FIM,
+        kinds,
         check,
         what=f"{key}=$value is an OpenAI-only parameter",
         why=why,
@@ -1077,32 +1669,37 @@ OPENAI_ONLY: Final[tuple[Rule, ...]] = (
         "DeepSeek has no service tiers",
         "remove service_tier",
         harmless=lambda v: v in ("auto", "default"),
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "parallel_tool_calls",
         "DeepSeek has no parallel_tool_calls switch; the model may still call several tools at once",
         "remove parallel_tool_calls and handle every tool call in the reply",
         harmless=lambda v: v is True,
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "prompt_cache_key",
         "DeepSeek caches prompt prefixes automatically; it has no prompt_cache_key",
         "remove prompt_cache_key (pass user_id to isolate caches per end user)",
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "prompt_cache_retention",
         "DeepSeek has no prompt cache retention setting (its prefix cache is automatic)",
         "remove prompt_cache_retention",
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "prompt_cache_options",
         "DeepSeek has no prompt cache options (its prefix cache is automatic)",
         "remove prompt_cache_options",
+        kinds=EVERY_KIND,
     ),
     _openai_only(
         "store", "DeepSeek does not store completions", "remove store", harmless=lambda v: v is False
     ),
-    _openai_only("metadata", "DeepSeek has no request metadata", "remove metadata"),
+    _openai_only("metadata", "DeepSeek has no request metadata", "remove metadata", kinds=EVERY_KIND),
     _openai_only(
         "best_of",
         "DeepSeek returns exactly one completion and has no best_of",
@@ -1110,7 +1707,7 @@ OPENAI_ONLY: Final[tuple[Rule, ...]] = (
         harmless=lambda v: v == 1,
     ),
     _openai_only("verbosity", "DeepSeek has no verbosity setting", "remove verbosity"),
-    _openai_only("moderation", "DeepSeek has no moderation parameter", "remove moderation"),
+    _openai_only("moderation", "DeepSeek has no moderation parameter", "remove moderation", kinds=EVERY_KIND),
     _openai_only(
         "functions",
         "DeepSeek has no legacy functions/function_call API",
@@ -1299,18 +1896,19 @@ PARAMETERS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "temperature",
-        CHAT,
+        EVERY_KIND,
         _check_temperature,
         what="temperature=$value",
         why="DeepSeek accepts temperature from 0 to $limit (and ignores it while thinking)",
         fix="use a value from 0 to $limit",
+        # deepseek-api.md section 5; FIM (section 8) takes the same parameter, with no other range given.
         source=CHAT_API_PAGE,
         action=REJECTED,
         keys=_keys("temperature"),
     ),
     Rule(
         "top_p",
-        CHAT,
+        EVERY_KIND,
         _check_top_p,
         what="top_p=$value",
         why="DeepSeek accepts top_p in (0, 1]",
@@ -1342,10 +1940,11 @@ def _tools(body: Mapping[str, Any]) -> Sequence[Any]:
     return tools if _is_list(tools) else ()
 
 
-def _functions(body: Mapping[str, Any]) -> Iterator[tuple[int, Mapping[str, Any]]]:
+def _functions(body: Mapping[str, Any], kind: BodyKind = "chat") -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """The function objects of the tools: ``tool["function"]`` in chat, the tool itself in Responses."""
     for i, tool in enumerate(_tools(body)):
         if _is_mapping(tool) and tool.get("type") == "function":
-            fn = tool.get("function")
+            fn = tool if kind == "responses" else tool.get("function")
             yield i, (fn if _is_mapping(fn) else {})
 
 
@@ -1389,7 +1988,7 @@ _NAMES: dict[int, Any] = {}
 def _check_tool_names(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     limit = p.limits.max_tool_name_length
     pattern = _NAMES.get(limit) or _NAMES.setdefault(limit, identifier(limit))
-    for i, fn in _functions(body):
+    for i, fn in _functions(body, p.kind):
         name = fn.get("name")
         if type(name) is not str or pattern.fullmatch(name) is None:
             yield Finding("tools", i=i, name=_short(name), limit=limit, suggestion=repr(_safe_name(name)))
@@ -1397,7 +1996,7 @@ def _check_tool_names(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
 
 def _check_tool_unique(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     seen: set[str] = set()
-    for _, fn in _functions(body):
+    for _, fn in _functions(body, p.kind):
         name = fn.get("name")
         if type(name) is not str:
             continue
@@ -1493,7 +2092,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "tools.count",
-        CHAT,
+        CHAT_RESPONSES,
         _check_tools_count,
         what="$count tools were sent",
         why="DeepSeek supports at most $limit tools per request",
@@ -1517,7 +2116,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "tools.name",
-        CHAT,
+        CHAT_RESPONSES,
         _check_tool_names,
         what="tools[$i] has the function name $name",
         why="DeepSeek function names use only a-z, A-Z, 0-9, '_' and '-', at most $limit characters",
@@ -1528,7 +2127,7 @@ TOOLS: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "tools.unique",
-        CHAT,
+        CHAT_RESPONSES,
         _check_tool_unique,
         what="the function name $name appears twice",
         why="DeepSeek needs unique function names",
@@ -1613,7 +2212,7 @@ reasoning round trip)."""
 
 ALLOW_TOOLS: Final = Rule(
     "allow_tools",
-    CHAT,
+    CHAT_RESPONSES,
     _check_allow_tools,
     what="tools were sent but this client has allow_tools=False",
     why="the client was configured to refuse function calling (the 2025 behaviour); DeepSeek itself "
@@ -1679,8 +2278,10 @@ def _check_fim_max_tokens(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 
 def _check_fim_echo(body: dict[str, Any], p: Prepared) -> Finding | None:
-    if body.get("echo") and (_given(body, "suffix") or _given(body, "logprobs")):
-        return Finding("echo", other="suffix" if _given(body, "suffix") else "logprobs")
+    # An empty suffix is no suffix: DeepSeek (and the emulator) take echo with suffix="".
+    suffix = _given(body, "suffix") and body["suffix"] != ""
+    if body.get("echo") and (suffix or _given(body, "logprobs")):
+        return Finding("echo", other="suffix" if suffix else "logprobs")
     return None
 
 
@@ -1752,6 +2353,619 @@ FIM_RULES: Final[tuple[Rule, ...]] = (
 
 
 # --------------------------------------------------------------------------------------------
+# Uploads (POST /files; files and vision guide, 2026-09-11)
+#
+# The body is the multipart form's fields with the file itself under "file" (an Upload the client's
+# seam reads from openai's request without consuming it), as the documents write the request.
+
+_PURPOSE_USES: Final = {
+    "assistants": ("the Assistants API", "keep the conversation yourself and send images in user messages"),
+    "batch": ("a Batch API", "send the requests concurrently with get_async_client()"),
+    "fine-tune": ("fine-tuning", "put examples in the prompt, or fine-tune open DeepSeek weights yourself"),
+    "evals": ("evals", "run evaluations locally over client.chat.completions.create"),
+}
+
+
+def _upload(body: Mapping[str, Any]) -> Upload | None:
+    found = body.get("file")
+    return found if isinstance(found, Upload) else None
+
+
+def _check_upload_file(body: dict[str, Any], p: Prepared) -> Finding | None:
+    return Finding("file") if _upload(body) is None else None
+
+
+def _check_purpose_vision(body: dict[str, Any], p: Prepared) -> Finding | None:
+    return Finding("purpose") if body.get("purpose") == "vision" else None
+
+
+def _repair_purpose(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body["purpose"] = FILES.purposes[0]
+
+
+def _check_purpose(body: dict[str, Any], p: Prepared) -> Finding | None:
+    purpose = body.get("purpose")
+    if _str_in(purpose, FILES.purposes):
+        return None
+    use, alternative = (
+        _PURPOSE_USES.get(purpose, ("other uses", "")) if type(purpose) is str else ("other uses", "")
+    )
+    instead = f"; for {use}: {alternative}" if alternative else ""
+    return Finding("purpose", value=_short(purpose), use=use, instead=instead)
+
+
+def _check_upload_type(body: dict[str, Any], p: Prepared) -> Finding | None:
+    upload = _upload(body)
+    if upload is None or upload.head is None or supported(upload.mime):
+        return None
+    return Finding("file", filename=_short(upload.filename), found=upload.description)
+
+
+def _check_upload_size(body: dict[str, Any], p: Prepared) -> Finding | None:
+    upload = _upload(body)
+    if upload is None or upload.size is None or upload.size <= FILES.max_file_bytes:
+        return None
+    return Finding(
+        "file", filename=_short(upload.filename), size=_mib(upload.size), limit=FILES.max_file_bytes // MIB
+    )
+
+
+def _check_upload_filename(body: dict[str, Any], p: Prepared) -> Finding | None:
+    upload = _upload(body)
+    if upload is None or len(upload.filename) <= FILES.max_filename_length:
+        return None
+    return Finding("file", length=f"{len(upload.filename):,}", limit=FILES.max_filename_length)
+
+
+def _valid_expiry(value: object) -> bool:
+    if not _is_mapping(value) or set(value) != {"anchor", "seconds"}:
+        return False
+    seconds = value["seconds"]
+    return (
+        _str_in(value["anchor"], FILES.expires_anchors)
+        and _is_int(seconds)
+        and FILES.min_expires_seconds <= seconds <= FILES.max_expires_seconds
+    )
+
+
+def _check_expires_after(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = body.get("expires_after")
+    if value is None or _valid_expiry(value):
+        return None
+    return Finding("expires_after", value=_short(value))
+
+
+UPLOADS: Final[tuple[Rule, ...]] = (
+    Rule(
+        "files.purpose.vision",
+        UPLOAD,
+        _check_purpose_vision,
+        what="purpose='vision' is OpenAI's purpose for images",
+        why="DeepSeek stores images for chat input under purpose 'user_data', its only purpose",
+        fix="pass purpose='user_data'",
+        source=FILES_PAGE,
+        action=TRANSLATED,
+        keys=_keys("purpose"),
+        phase=Phase.TRANSLATE,
+        repair=_repair_purpose,
+    ),
+    Rule(
+        "files.file",
+        UPLOAD,
+        _check_upload_file,
+        what="the upload carries no file",
+        why="POST /files takes the image as the multipart field 'file'",
+        fix="pass file=open(path, 'rb') (or file=(name, data)) to client.files.create",
+        source=FILES_PAGE,
+        action=REJECTED,
+    ),
+    Rule(
+        "files.purpose",
+        UPLOAD,
+        _check_purpose,
+        what="purpose=$value",
+        why=f"DeepSeek stores files only for purpose {FILES.purposes[0]!r} (images for chat input); it "
+        "has no files for $use",
+        fix=f"pass purpose={FILES.purposes[0]!r} for images$instead",
+        source=FILES_PAGE,
+        action=REJECTED,
+        unsupported=True,
+    ),
+    Rule(
+        "files.type",
+        UPLOAD,
+        _check_upload_type,
+        what="the file $filename is $found",
+        why=f"DeepSeek's Files API stores {_TYPES} images only, told from the bytes (not the name)",
+        fix="convert images to PNG or JPEG first; send a document's text in the message instead",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("file"),
+        unsupported=True,
+    ),
+    Rule(
+        "files.size",
+        UPLOAD,
+        _check_upload_size,
+        what="the file $filename is $size",
+        why="DeepSeek stores files of at most $limit MiB",
+        fix="scale the image down or save it compressed (JPEG or WebP)",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("file"),
+    ),
+    Rule(
+        "files.filename",
+        UPLOAD,
+        _check_upload_filename,
+        what="the file name has $length characters",
+        why="DeepSeek takes file names of at most $limit characters",
+        fix="pass a shorter name: file=('image.png', data)",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("file"),
+    ),
+    Rule(
+        "files.expires_after",
+        UPLOAD,
+        _check_expires_after,
+        what="expires_after=$value",
+        why=f"DeepSeek takes expires_after={{'anchor': 'created_at', 'seconds': N}} with N from "
+        f"{FILES.min_expires_seconds:,} (an hour) to {FILES.max_expires_seconds:,} (30 days); without it "
+        "the file is kept until deleted",
+        fix="pass expires_after={'anchor': 'created_at', 'seconds': 86400}, or leave it out",
+        source=FILES_PAGE,
+        action=REJECTED,
+        keys=_keys("expires_after"),
+    ),
+)
+"""What an upload must be before it is sent (the client reads the file's size and first bytes)."""
+
+
+# --------------------------------------------------------------------------------------------
+# The Responses API (POST /responses; Responses page, 2026-09-11)
+#
+# DeepSeek serves it statelessly: the fields that ask the server to keep or find state are
+# refused (the caller expects state that will not exist), built-in tools are refused (the server
+# ignores them, so they would never run), and thinking travels as reasoning.effort.
+
+_RESEND: Final = (
+    "resend the whole conversation as input each turn: input=[*earlier_items, "
+    "*deepseek_openai.to_input_items(response), {'role': 'user', 'content': ...}]"
+)
+_KEEP_IT: Final = (
+    "keep the Response yourself (deepseek_openai.to_input_items(response) gives the next turn's input)"
+)
+
+
+def _input_items(body: Mapping[str, Any]) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    items = body.get("input")
+    if _is_list(items):
+        for i, item in enumerate(items):
+            if _is_mapping(item):
+                yield i, item
+
+
+def _given_field(key: str, harmless: Callable[[Any], bool] | None = None) -> Callable[..., Finding | None]:
+    """A check that finds ``key`` set to anything but ``None`` (or a ``harmless`` value)."""
+
+    def check(body: dict[str, Any], p: Prepared) -> Finding | None:
+        value = body.get(key)
+        if value is None or (harmless is not None and _harmless(harmless, value)):
+            return None
+        return Finding(key, value=_short(value))
+
+    return check
+
+
+def _check_item_reference(body: dict[str, Any], p: Prepared) -> Finding | None:
+    for i, item in _input_items(body):
+        if item.get("type") == "item_reference":
+            return Finding("input", i=i, ref=_short(item.get("id")))
+    return None
+
+
+def _include(body: Mapping[str, Any]) -> list[Any]:
+    include = body.get("include")
+    return list(include) if _is_list(include) else []
+
+
+def _check_include_encrypted(body: dict[str, Any], p: Prepared) -> Finding | None:
+    asked = [v for v in _include(body) if _str_in(v, RESPONSES.unsupported_includes)]
+    if asked:
+        return Finding("include", values=_short(asked))
+    return None
+
+
+def _check_include_other(body: dict[str, Any], p: Prepared) -> Finding | None:
+    other = [v for v in _include(body) if not _str_in(v, RESPONSES.unsupported_includes)]
+    if other:
+        return Finding("include", values=_short(other))
+    return None
+
+
+def _repair_include(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    kept = [v for v in _include(body) if _str_in(v, RESPONSES.unsupported_includes)]
+    if kept:
+        body["include"] = kept
+    else:
+        body.pop("include", None)
+
+
+def _tool_kind(tool: Any) -> object:
+    return tool.get("type") if _is_mapping(tool) else None
+
+
+def _check_builtin_tools(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for i, tool in enumerate(_tools(body)):
+        kind = _tool_kind(tool)
+        if not _str_in(kind, RESPONSES.tool_types) and kind != "custom":
+            yield Finding("tools", i=i, kind=_short(kind))
+
+
+def _check_custom_tools(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for i, tool in enumerate(_tools(body)):
+        if _tool_kind(tool) == "custom" and not _str_in(tool.get("name"), RESPONSES.custom_tools):
+            yield Finding("tools", i=i, name=_short(tool.get("name")))
+
+
+def _reasoning(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    reasoning = body.get("reasoning")
+    return reasoning if _is_mapping(reasoning) else {}
+
+
+_SUMMARY_FIELDS: Final = ("summary", "generate_summary")
+
+
+def _check_reasoning_summary(body: dict[str, Any], p: Prepared) -> Finding | None:
+    reasoning = _reasoning(body)
+    for name in _SUMMARY_FIELDS:
+        if reasoning.get(name) is not None:
+            return Finding(f"reasoning.{name}", value=_short(reasoning[name]))
+    return None
+
+
+def _repair_reasoning_summary(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body["reasoning"] = {k: v for k, v in _reasoning(body).items() if k not in _SUMMARY_FIELDS}
+
+
+def _check_responses_effort_invalid(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = responses_effort(body)
+    if value is not None and effort_value(value) is None:
+        return Finding("reasoning.effort", value=_short(value))
+    return None
+
+
+def _check_responses_effort_alias(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = responses_effort(body)
+    effort = effort_value(value)
+    if effort is not None and effort != value:
+        return Finding("reasoning.effort")
+    return None
+
+
+def _check_switches_conflict(body: dict[str, Any], p: Prepared) -> Finding | None:
+    """Chat's ``thinking`` / ``reasoning_effort`` disagree with each other or with ``reasoning.effort``."""
+    said = thinking_value(body.get("thinking"))
+    effort = effort_value(body.get("reasoning_effort"))
+    explicit = effort_value(responses_effort(body))
+    off = {e == "none" for e in (effort, explicit) if e is not None}
+    if said is not None:
+        off.add(not said)
+    exact = effort is not None and explicit is not None and effort != explicit
+    if len(off) > 1 or exact:
+        given = {k: body[k] for k in ("thinking", "reasoning_effort") if body.get(k) is not None}
+        if explicit is not None:
+            given["reasoning"] = {"effort": explicit}
+        return Finding("thinking", given=_short(given))
+    return None
+
+
+def _repair_drop_switches(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body.pop("thinking", None)
+    body.pop("reasoning_effort", None)
+
+
+def _check_chat_switches(body: dict[str, Any], p: Prepared) -> Finding | None:
+    if body.get("thinking") is not None or body.get("reasoning_effort") is not None:
+        return Finding("thinking")
+    return None
+
+
+def _check_max_output_tokens(body: dict[str, Any], p: Prepared) -> Finding | None:
+    value = body.get("max_output_tokens")
+    if value is None:
+        return None
+    ceiling = p.limits.max_output_tokens
+    if not _is_int(value) or value < 1 or (ceiling is not None and value > ceiling):
+        shown = str(ceiling) if ceiling is not None else "the model maximum"
+        return Finding("max_output_tokens", value=_short(value), ceiling=shown)
+    return None
+
+
+def _check_text_format(body: dict[str, Any], p: Prepared) -> Finding | None:
+    text = body.get("text")
+    fmt = text.get("format") if _is_mapping(text) else None
+    if fmt is not None and not (_is_mapping(fmt) and _str_in(fmt.get("type"), RESPONSES.text_formats)):
+        return Finding("text", value=_short(fmt))
+    return None
+
+
+_FORMATS: Final = ", ".join(sorted(RESPONSES.text_formats))
+
+RESPONSES_TRANSLATIONS: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.reasoning_effort.invalid",
+        RESPONSES_KIND,
+        _check_responses_effort_invalid,
+        what="reasoning.effort=$value is not a DeepSeek effort",
+        why="the Responses API accepts reasoning.effort none (thinking off), low, high (default) and max",
+        fix="use reasoning={'effort': 'low'}, 'high' or 'max', or {'effort': 'none'} to turn thinking off",
+        source=RESPONSES_PAGE,
+        action=ALWAYS_REFUSED,
+        keys=_keys("reasoning"),
+        phase=Phase.TRANSLATE,
+    ),
+    Rule(
+        "responses.reasoning_effort.alias",
+        RESPONSES_KIND,
+        _check_responses_effort_alias,
+        what="reasoning.effort is an alias",
+        why=f"DeepSeek runs every effort at one of {_EFFORT_LIST}",
+        fix="pass the effort it maps to",
+        source=RESPONSES_PAGE,
+        action=TRANSLATED,
+        keys=_keys("reasoning"),
+        phase=Phase.TRANSLATE,
+        repair=lambda body, finding, p: normalize_responses_effort(body),
+    ),
+    Rule(
+        "responses.thinking.contradiction",
+        RESPONSES_KIND,
+        _check_switches_conflict,
+        what="the thinking settings $given contradict each other",
+        why="the Responses API takes thinking only as reasoning.effort ('none' is off) and ignores "
+        "Chat Completions' thinking / reasoning_effort, so one of them would silently lose",
+        fix="set only reasoning={'effort': ...}",
+        source=RESPONSES_PAGE,
+        action=UNTRANSLATABLE,
+        keys=_keys("thinking", "reasoning_effort"),
+        phase=Phase.TRANSLATE,
+        repair=_repair_drop_switches,
+    ),
+    Rule(
+        "responses.thinking.chat_switches",
+        RESPONSES_KIND,
+        _check_chat_switches,
+        what="thinking / reasoning_effort are Chat Completions' switches",
+        why="the Responses API takes thinking as reasoning.effort ('none' turns it off) and ignores them",
+        fix="pass reasoning={'effort': 'none'} (or 'low', 'high', 'max')",
+        source=RESPONSES_PAGE,
+        action=TRANSLATED,
+        keys=_keys("thinking", "reasoning_effort"),
+        phase=Phase.TRANSLATE,
+        repair=lambda body, finding, p: move_chat_switches(body),
+    ),
+)
+
+RESPONSES_RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "responses.previous_response_id",
+        RESPONSES_KIND,
+        _given_field("previous_response_id"),
+        what="previous_response_id=$value asks the server to continue a stored response",
+        why="DeepSeek's Responses API is stateless: nothing is stored, so there is no earlier response "
+        "to continue and its turns would be missing from the context",
+        fix=f"{_RESEND}, and drop previous_response_id",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("previous_response_id"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.conversation",
+        RESPONSES_KIND,
+        _given_field("conversation"),
+        what="conversation=$value asks for a stored conversation",
+        why="DeepSeek's Responses API is stateless: it keeps no conversations, so the earlier turns "
+        "would be missing from the context",
+        fix=f"keep the items yourself and {_RESEND}",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("conversation"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.background",
+        RESPONSES_KIND,
+        _given_field("background", harmless=lambda v: v is False),
+        what="background=$value asks for a response to poll later",
+        why="DeepSeek's Responses API is stateless: there is no background mode and no stored response "
+        "to poll, retrieve or cancel",
+        fix="drop background and wait for the call (run several at once with get_async_client(), or "
+        "stream=True to see progress)",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("background"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.store",
+        RESPONSES_KIND,
+        _given_field("store", harmless=lambda v: v is False),
+        what="store=$value asks the server to keep the response",
+        why="DeepSeek never stores responses (store is always false), so nothing could be retrieved, "
+        "listed or continued later",
+        fix=f"drop store (or pass store=False) and {_KEEP_IT}",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("store"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.prompt",
+        RESPONSES_KIND,
+        _given_field("prompt"),
+        what="prompt=$value refers to a stored prompt template",
+        why="DeepSeek stores no prompts and ignores the field, so the template's instructions would "
+        "silently be missing",
+        fix="put the prompt's text in instructions=... and its variables in the input",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("prompt"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.item_reference",
+        RESPONSES_KIND,
+        _check_item_reference,
+        what="input[$i] is an item_reference to $ref",
+        why="DeepSeek's Responses API is stateless: nothing is stored, so there is no item to refer to",
+        fix="send the item itself (deepseek_openai.to_input_items(response) gives the items of a response)",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("input"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.include.encrypted_content",
+        RESPONSES_KIND,
+        _check_include_encrypted,
+        what="include=$values asks for encrypted reasoning",
+        why="DeepSeek returns no encrypted reasoning (and no summaries): the chain of thought comes back "
+        "as plain text in a reasoning output item",
+        fix="remove it from include and replay the reasoning items themselves "
+        "(deepseek_openai.to_input_items(response) keeps them)",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("include"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.include",
+        RESPONSES_KIND,
+        _check_include_other,
+        what="include=$values",
+        why="DeepSeek's Responses API documents no include values (its built-in tools and logprobs "
+        "outputs do not exist there), so they would add nothing",
+        fix="remove include",
+        source=RESPONSES_PAGE,
+        action=IGNORED,
+        keys=_keys("include"),
+        repair=_repair_include,
+    ),
+    Rule(
+        "responses.tools.builtin",
+        RESPONSES_KIND,
+        _check_builtin_tools,
+        what="tools[$i] has type $kind",
+        why="DeepSeek's Responses API runs only function tools (and the custom tool apply_patch): it "
+        "accepts OpenAI's built-in tools (web search, file search, code interpreter, computer use, "
+        "image generation, MCP, ...) and ignores them, so the model would never use this one",
+        fix="implement the tool yourself and offer it as {'type': 'function', 'name': ..., "
+        "'parameters': {...}}",
+        source=RESPONSES_PAGE,
+        action=SILENTLY_WRONG,
+        keys=_keys("tools"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.tools.custom",
+        RESPONSES_KIND,
+        _check_custom_tools,
+        what="tools[$i] is the custom tool $name",
+        why=f"of the custom tools DeepSeek accepts only {', '.join(sorted(RESPONSES.custom_tools))}; "
+        "any other custom tool is a 400",
+        fix="offer it as a function tool {'type': 'function', 'name': ..., 'parameters': {...}}",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("tools"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.truncation",
+        RESPONSES_KIND,
+        _given_field("truncation", harmless=lambda v: v == "disabled"),
+        what="truncation=$value",
+        why="DeepSeek does not truncate the input: an input longer than the context window is a 400 instead",
+        fix="remove truncation and shorten the input yourself when it grows too long",
+        source=RESPONSES_PAGE,
+        action=IGNORED,
+        keys=_keys("truncation"),
+        unsupported=True,
+    ),
+    Rule(
+        "responses.reasoning.summary",
+        RESPONSES_KIND,
+        _check_reasoning_summary,
+        what="reasoning.summary=$value",
+        why="DeepSeek accepts it but produces no reasoning summary; the reasoning itself comes back in "
+        "full, as a reasoning output item",
+        fix="remove summary and read the reasoning with deepseek_openai.get_reasoning(response)",
+        source=RESPONSES_PAGE,
+        action=IGNORED,
+        keys=_keys("reasoning"),
+        repair=_repair_reasoning_summary,
+    ),
+    Rule(
+        "responses.max_output_tokens",
+        RESPONSES_KIND,
+        _check_max_output_tokens,
+        what="max_output_tokens=$value",
+        why="DeepSeek accepts max_output_tokens from 1 to $ceiling (it covers reasoning and answer "
+        "together; the API answers 400)",
+        fix="use 1 <= max_output_tokens <= $ceiling",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("max_output_tokens"),
+    ),
+    Rule(
+        "responses.text.format",
+        RESPONSES_KIND,
+        _check_text_format,
+        what="text.format=$value",
+        why=f"DeepSeek's Responses API accepts the text.format types {_FORMATS}",
+        fix="use text={'format': {'type': 'json_schema', 'name': ..., 'schema': {...}}} "
+        "(client.responses.parse(text_format=Model) builds it), or {'type': 'json_object'}",
+        source=RESPONSES_PAGE,
+        action=REJECTED,
+        keys=_keys("text"),
+    ),
+    *(
+        _openai_only(key, why, fix, kinds=RESPONSES_KIND)
+        for key, why, fix in (
+            ("user", "DeepSeek's Responses API documents no end-user field", "remove user"),
+            (
+                "safety_identifier",
+                "DeepSeek's Responses API documents no end-user field",
+                "remove safety_identifier",
+            ),
+            (
+                "max_tool_calls",
+                "DeepSeek has no cap on tool calls: the model may make more than you allow",
+                "remove max_tool_calls and stop your tool loop yourself after that many calls",
+            ),
+            ("top_logprobs", "DeepSeek's Responses API documents no logprobs", "remove top_logprobs"),
+            (
+                "stream_options",
+                "DeepSeek's Responses API documents no stream options",
+                "remove stream_options",
+            ),
+            ("access_programs", "DeepSeek has no access programs", "remove access_programs"),
+            ("image", "DeepSeek generates no images", "remove image"),
+            ("background_options", "DeepSeek has no background mode", "remove background_options"),
+            (
+                "context_management",
+                "DeepSeek manages no context on the server (it stores nothing)",
+                "remove context_management and shorten the input yourself",
+            ),
+        )
+    ),
+)
+"""The Responses API's own rows (besides the shared ones whose kinds include ``responses``)."""
+
+
+# --------------------------------------------------------------------------------------------
 # The table, in the order the rows run
 
 
@@ -1776,10 +2990,14 @@ USER_ID: Final = Rule(
 
 RULES: Final[tuple[Rule, ...]] = (
     *TRANSLATIONS,
+    *RESPONSES_TRANSLATIONS,
     TOOL_CHOICE_THINKING,
     *HISTORY,
     ALLOW_TOOLS,
     *MESSAGES,
+    *IMAGES,
+    *RESPONSES_IMAGES,
+    *IMAGE_TOTALS,
     *OPENAI_ONLY,
     *CHOICES,
     *FIM_RULES,
@@ -1788,5 +3006,7 @@ RULES: Final[tuple[Rule, ...]] = (
     *PARAMETERS,
     *THINKING,
     USER_ID,
+    *RESPONSES_RULES,
+    *UPLOADS,
 )
 """Every rule, each once, in the order the pipeline runs them (translations, history, checks)."""

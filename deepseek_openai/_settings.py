@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ._catalogue import Effort
 from ._errors import ConfigurationError
+from ._redact import mask_url
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
@@ -23,8 +24,15 @@ DEFAULT_BETA_BASE_URL = "https://api.deepseek.com/beta"
 GuardMode = Literal["strict", "warn", "off"]
 HistoryPolicy = Literal["backfill", "error", "off"]
 RetiredModelPolicy = Literal["translate", "error"]
+LogLevel = Literal["debug", "info", "warning"]
 
 _ENV_PREFIX = "DEEPSEEK_"
+
+MAX_TIMEOUT = 86_400.0
+"""A day: a longer timeout is a hang, not a timeout (``inf`` and ``nan`` are refused too)."""
+MAX_RETRIES = 100
+"""Past this a retry loop never ends in practice (openai backs off up to 8 s a try; at about a
+thousand tries its backoff arithmetic overflows)."""
 
 
 class DeepSeekSettings(BaseSettings):
@@ -54,9 +62,18 @@ class DeepSeekSettings(BaseSettings):
         "<base_url>/beta, so a proxy or the emulator gets its own beta path.",
     )
     timeout: float | None = Field(
-        default=None, gt=0, description="Request timeout in seconds (None: openai's default, 600 s)."
+        default=None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        allow_inf_nan=False,
+        description=f"Request timeout in seconds, at most {MAX_TIMEOUT:g} (None: openai's default, 600 s).",
     )
-    max_retries: int = Field(default=2, ge=0, description="Retries for 429, 5xx and connection errors.")
+    max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=MAX_RETRIES,
+        description=f"Retries for 429, 5xx and connection errors (0 to {MAX_RETRIES}).",
+    )
     model: str = Field(default="deepseek-flash", min_length=1, description="Default model for helpers.")
     allow_insecure_http: bool = Field(
         default=False,
@@ -87,6 +104,11 @@ class DeepSeekSettings(BaseSettings):
         default=True,
         description="Set false to refuse every tool (the 2025 behaviour, when DeepSeek had none).",
     )
+    log: LogLevel | None = Field(
+        default=None,
+        description="Log the package's decisions to stderr at this level: debug, info or warning "
+        "(logger 'deepseek_openai'; unset: logging is left to the application).",
+    )
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -103,6 +125,14 @@ class DeepSeekSettings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with https:// (or http:// for a local server)")
         return value.rstrip("/")
+
+    @field_validator("log", mode="before")
+    @classmethod
+    def _log_level_any_case(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return value or None
+        return value
 
     def updated(self, **changes: Any) -> DeepSeekSettings:
         """A validated copy with ``changes`` applied; every field is passed, so the environment cannot win.
@@ -168,6 +198,33 @@ def settings_from_env(**values: Any) -> DeepSeekSettings:
     return hit
 
 
+def check_timeout(timeout: object) -> None:
+    """Refuse a timeout argument that is not a finite number of seconds in (0, MAX_TIMEOUT] (or None,
+    or an ``httpx2.Timeout`` whose parts are)."""
+    parts = (
+        [getattr(timeout, name) for name in ("connect", "read", "write", "pool")]
+        if hasattr(timeout, "connect") and hasattr(timeout, "read")
+        else [timeout]
+    )
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, bool) or not isinstance(part, int | float) or not 0 < part <= MAX_TIMEOUT:
+            raise ConfigurationError(
+                f"timeout={timeout!r} is not a timeout. Why: it must be a number of seconds above 0 and at "
+                f"most {MAX_TIMEOUT:g} (a day), or None for openai's default. Fix: pass e.g. timeout=600."
+            )
+
+
+def check_max_retries(max_retries: object) -> None:
+    """Refuse a ``max_retries`` argument that is not an int from 0 to MAX_RETRIES."""
+    if type(max_retries) is not int or not 0 <= max_retries <= MAX_RETRIES:
+        raise ConfigurationError(
+            f"max_retries={max_retries!r} is not a retry count. Why: it must be an int from 0 to "
+            f"{MAX_RETRIES} (openai's default is 2). Fix: pass e.g. max_retries=5."
+        )
+
+
 def derive_beta_url(base_url: str) -> str:
     """``https://host[/v1]`` -> ``https://host/beta`` (``/v1`` is an alias of the root)."""
     base = base_url.rstrip("/")
@@ -195,16 +252,24 @@ def _describe(exc: ValidationError, values: dict[str, Any]) -> str:
             continue
         if field in values or field.lower() in values:
             raw = values.get(field, values.get(field.lower()))
-            origin = f"argument {field}" + ("" if field == "api_key" else f"={raw!r}")
+            origin = f"argument {field}" + ("" if field == "api_key" else f"={_shown(raw)!r}")
         else:
             name = _env_source(field)
             raw = os.environ.get(name)
-            origin = f"environment variable {name}" + ("" if field == "api_key" else f"={raw!r}")
+            origin = f"environment variable {name}" + ("" if field == "api_key" else f"={_shown(raw)!r}")
         description = (
             DeepSeekSettings.model_fields[field].description if field in DeepSeekSettings.model_fields else ""
         )
-        lines.append(f"{origin}: {error['msg']}. Expected: {description}")
+        message = error["msg"]
+        if error["type"] == "bool_parsing":
+            message += " (use true or false, 1 or 0, yes or no, on or off; unset for the default)"
+        lines.append(f"{origin}: {message}. Expected: {description}")
     return "Invalid DeepSeek settings: " + "; ".join(lines)
+
+
+def _shown(raw: object) -> object:
+    """A setting's value as an error message may show it: URL credentials masked."""
+    return mask_url(raw) if isinstance(raw, str) else raw
 
 
 def _env_source(field: str) -> str:

@@ -1,8 +1,9 @@
 """Thinking semantics in one place: what a body, a client and a model say about thinking.
 
-DeepSeek has two switches for one thing: ``thinking={"type": "enabled" | "disabled"}`` and
-``reasoning_effort`` (``none`` is thinking off). The request pipeline, the helpers and the CLI all
-ask the same questions of them, so they all ask this module.
+DeepSeek has two switches for one thing in Chat Completions: ``thinking={"type": "enabled" |
+"disabled"}`` and ``reasoning_effort`` (``none`` is thinking off); the Responses API has one,
+``reasoning={"effort": ...}`` (``none`` is thinking off there too). The request pipeline, the
+helpers and the CLI all ask the same questions of them, so they all ask this module.
 
 Per call, :func:`thinking_options` builds the ``create()`` keywords::
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._catalogue import EFFORTS, REASONING_PAGE, ResolvedModel, resolve_model
+from ._catalogue import DEFAULT_EFFORT, EFFORTS, REASONING_PAGE, ResolvedModel, resolve_model
 from ._errors import DeepSeekRequestError
 
 THINKING_TYPES = {"enabled": True, "disabled": False}
@@ -63,6 +64,33 @@ def body_thinking(body: Mapping[str, Any]) -> bool | None:
         return said
     effort = effort_value(body.get("reasoning_effort"))
     return None if effort is None else effort != "none"
+
+
+def responses_effort(body: Mapping[str, Any]) -> object:
+    """The raw ``reasoning.effort`` of a Responses body, as given (``None`` when there is none)."""
+    reasoning = body.get("reasoning")
+    return reasoning.get("effort") if isinstance(reasoning, Mapping) else None
+
+
+def responses_thinking(body: Mapping[str, Any]) -> bool | None:
+    """The thinking mode a Responses body asks for itself (``reasoning.effort``; ``none`` is off)."""
+    effort = effort_value(responses_effort(body))
+    return None if effort is None else effort != "none"
+
+
+def chat_switches_effort(body: Mapping[str, Any]) -> str | None:
+    """The Responses effort that Chat Completions' switches in a body mean, or ``None`` if they say nothing.
+
+    ``reasoning_effort`` wins (it is the more precise one); ``thinking`` disabled is ``none`` and
+    enabled is ``high``, the server default (the Responses API has no other way to say "on").
+    """
+    effort = effort_value(body.get("reasoning_effort"))
+    if effort is not None:
+        return effort
+    said = thinking_value(body.get("thinking"))
+    if said is None:
+        return None
+    return DEFAULT_EFFORT if said else "none"
 
 
 def client_thinking(thinking: bool | None, effort: str | None) -> bool | None:

@@ -6,6 +6,8 @@ openai types declare only the nested one, so the top-level fields live in pydant
 where cost code written for OpenAI never looks; cache-hit input costs about 2% of a miss, so
 ignoring it overstates costs badly. :func:`usage_summary` reads both, from any object that
 carries usage, and :func:`estimate_cost` prices it with the catalogue in the right time window.
+The Responses API reports ``input_tokens`` (hits in ``input_tokens_details.cached_tokens``) and
+``output_tokens`` (reasoning in ``output_tokens_details.reasoning_tokens``); both read the same.
 """
 
 from __future__ import annotations
@@ -75,7 +77,16 @@ def _get(obj: Any, name: str) -> Any:
 
 
 def _is_usage(obj: Any) -> bool:
+    return _is_chat_usage(obj) or _is_responses_usage(obj)
+
+
+def _is_chat_usage(obj: Any) -> bool:
     return _get(obj, "prompt_tokens") is not None or _get(obj, "completion_tokens") is not None
+
+
+def _is_responses_usage(obj: Any) -> bool:
+    """The Responses API's names: input_tokens (+ cached), output_tokens (+ reasoning)."""
+    return _get(obj, "input_tokens") is not None or _get(obj, "output_tokens") is not None
 
 
 def _find_usage(obj: Any) -> Any:
@@ -87,9 +98,10 @@ def _find_usage(obj: Any) -> Any:
         return inner
     raise DeepSeekRequestError(
         f"no token usage in {type(obj).__name__}",
-        why="usage comes on a completion, or on the last chunk of a stream only when it was asked for",
-        fix="pass response.usage, a completion, or (streams) the usage chunk of a request made with "
-        "stream_options={'include_usage': True}",
+        why="usage comes on a completion or a Responses Response, or on the last chunk of a chat stream "
+        "only when it was asked for",
+        fix="pass response.usage, a completion, a Response, or (chat streams) the usage chunk of a request "
+        "made with stream_options={'include_usage': True}",
         param="usage",
         before_send=False,
     )
@@ -121,6 +133,8 @@ def usage_summary(usage: Any) -> UsageSummary:
     found = _find_usage(usage)
     if isinstance(found, UsageSummary):
         return found
+    if not _is_chat_usage(found):
+        return _responses_summary(found)
     prompt = _count(_get(found, "prompt_tokens"), "prompt_tokens", default=0)
     completion = _count(_get(found, "completion_tokens"), "completion_tokens", default=0)
     total = _count(_get(found, "total_tokens"), "total_tokens", default=prompt + completion)
@@ -142,6 +156,18 @@ def usage_summary(usage: Any) -> UsageSummary:
     return UsageSummary(prompt, completion, total, hit, miss, reasoning)
 
 
+def _responses_summary(found: Any) -> UsageSummary:
+    """A Responses usage: ``input_tokens_details.cached_tokens`` are the cache hits (Responses page)."""
+    prompt = _count(_get(found, "input_tokens"), "input_tokens", default=0)
+    completion = _count(_get(found, "output_tokens"), "output_tokens", default=0)
+    total = _count(_get(found, "total_tokens"), "total_tokens", default=prompt + completion)
+    hit = _count(_get(_get(found, "input_tokens_details"), "cached_tokens"), "cached_tokens", default=0)
+    reasoning = _count(
+        _get(_get(found, "output_tokens_details"), "reasoning_tokens"), "reasoning_tokens", default=0
+    )
+    return UsageSummary(prompt, completion, total, hit, max(prompt - hit, 0), reasoning)
+
+
 def _when(usage: Any, at: dt.datetime | None) -> dt.datetime:
     if at is not None:
         if not isinstance(at, dt.datetime):
@@ -153,8 +179,13 @@ def _when(usage: Any, at: dt.datetime | None) -> dt.datetime:
                 before_send=False,
             )
         return at
-    created = _get(usage, "created") if not isinstance(usage, UsageSummary) else None
-    if isinstance(created, int) and not isinstance(created, bool) and created > 0:
+    created = None
+    if not isinstance(usage, UsageSummary):
+        # chat completions carry ``created``; Responses ``created_at`` (a number of seconds)
+        created = _get(usage, "created")
+        if created is None:
+            created = _get(usage, "created_at")
+    if isinstance(created, int | float) and not isinstance(created, bool) and created > 0:
         return dt.datetime.fromtimestamp(created, dt.UTC)
     return dt.datetime.now(dt.UTC)
 

@@ -8,12 +8,31 @@ every byte the "server" sends.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
 import pytest
+from hypothesis import settings
+
+# Property tests: derandomized in CI, so a submission's fate never depends on which examples a run
+# happens to draw (every failure hypothesis ever found stays as an explicit @example); random locally,
+# so running the suite keeps exploring. HYPOTHESIS_PROFILE overrides either choice.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+
+
+def hypothesis_profile(environ: Mapping[str, str]) -> str:
+    """``ci`` when the environment says CI (``CI=true``, as CI services set it), else ``dev``."""
+    chosen = environ.get("HYPOTHESIS_PROFILE")
+    if chosen:
+        return chosen
+    return "ci" if environ.get("CI", "").strip().lower() not in ("", "0", "false", "no") else "dev"
+
+
+settings.load_profile(hypothesis_profile(os.environ))
 
 KEY = "sk-canary-0123456789abcdef0123456789"
 """A canary key: tests assert it never appears anywhere."""

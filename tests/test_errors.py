@@ -759,3 +759,77 @@ def test_redact_masks_every_occurrence() -> None:
     assert out.count("****" + KEY[-4:]) == 2
     assert redact("nothing", KEY) == "nothing"
     assert redact("abc", None) == "abc"
+
+
+# --------------------------------------------------------------------------------------------
+# Messages a person reads
+
+
+def test_a_server_message_that_repeats_the_title_is_said_once(recorder: Recorder, client: DeepSeek) -> None:
+    recorder.reply(402, json=_error_body("Insufficient Balance"))
+    with pytest.raises(InsufficientBalanceError) as info:
+        client.chat.completions.create(model="deepseek-flash", messages=MESSAGES)
+    text = str(info.value)
+    assert text.count("Insufficient Balance") == 1, text
+    assert info.value.server_message == "Insufficient Balance"  # still kept for code that reads it
+
+
+def test_a_connection_error_names_the_host_and_port() -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = get_client(
+        api_key="sk-test-0123456789abcdef", base_url=f"http://127.0.0.1:{port}", max_retries=0
+    )
+    with pytest.raises(DeepSeekConnectionError) as info:
+        client.models.list()
+    assert f"127.0.0.1:{port}" in str(info.value)
+    assert info.value.in_stream is False
+
+
+def test_a_stream_cut_midway_says_it_is_not_retried(deepseek_emulator: Any) -> None:
+    from deepseek_openai.testing import Fault
+
+    deepseek_emulator.inject(Fault(after_chunks=2, disconnect=True))
+    client = get_client(api_key=deepseek_emulator.api_key, base_url=deepseek_emulator.base_url)
+    stream = client.chat.completions.create(model="deepseek-flash", messages=MESSAGES, stream=True)
+    with pytest.raises(DeepSeekConnectionError) as info:
+        for _ in stream:
+            pass
+    assert info.value.in_stream is True
+    assert "not retried" in str(info.value)
+    assert "max_retries" not in str(info.value)
+    assert f"127.0.0.1:{deepseek_emulator.port}" in str(info.value)
+
+
+def test_the_key_in_a_nested_error_body_is_masked(recorder: Recorder, client: DeepSeek) -> None:
+    """A server that echoes the key deep in its error body (a list of dicts, a dict key) leaks nothing."""
+    echoed = {
+        "error": {
+            "message": "Authentication Fails",
+            "type": "authentication_error",
+            "param": None,
+            "code": "invalid_api_key",
+            "details": [{"seen": f"Bearer {KEY}", KEY: "as a key"}, [f"x{KEY}y"]],
+        }
+    }
+    recorder.reply(401, json=echoed)
+    with pytest.raises(AuthenticationError) as caught:
+        client.models.list()
+    error = caught.value
+    for shown in (str(error), repr(error), json.dumps(error.body)):
+        assert KEY not in shown
+    body: Any = error.body
+    details = body["error"]["details"] if "error" in body else body["details"]
+    assert details[0]["seen"] == "Bearer ****" + KEY[-4:]
+    assert "****" + KEY[-4:] in details[0]
+    assert details[1] == ["x****" + KEY[-4:] + "y"]
+
+
+def test_redact_reaches_every_container_and_leaves_short_secrets_alone() -> None:
+    masked = "****" + KEY[-4:]
+    value = {"a": [KEY, (KEY, 1)], KEY: {"b": KEY.encode()}, "n": None}
+    assert redact(value, KEY) == {"a": [masked, (masked, 1)], masked: {"b": masked.encode()}, "n": None}
+    assert redact(["abc"], "abc") == ["abc"]  # fewer than four characters: nothing to mask

@@ -34,6 +34,9 @@ def _instance(owner: Any) -> Any:
         return client
     if owner is openai.Stream:
         return openai.Stream(cast_to=object, response=httpx2.Response(200, content=b""), client=client)
+    if owner is openai.AsyncStream:
+        aclient = openai.AsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:1")
+        return openai.AsyncStream(cast_to=object, response=httpx2.Response(200, content=b""), client=aclient)
     return None
 
 

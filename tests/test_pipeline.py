@@ -14,6 +14,7 @@ from deepseek_openai import (
     DeepSeekCompatibilityWarning,
     DeepSeekRequestError,
     DeepSeekSettings,
+    RetiredModelWarning,
     UnsupportedFeatureError,
 )
 from deepseek_openai._endpoints import find
@@ -64,7 +65,9 @@ def test_a_plain_request_passes_unchanged_and_is_not_mutated() -> None:
 
 
 @pytest.mark.parametrize(("name", "thinking"), [("deepseek-chat", "disabled"), ("deepseek-reasoner", None)])
-def test_retired_names_are_translated_with_a_deprecation_notice(name: str, thinking: str | None) -> None:
+def test_retired_names_are_translated_with_a_visible_retirement_notice(
+    name: str, thinking: str | None
+) -> None:
     prepared = run(chat(model=name))
     assert prepared.body["model"] == "deepseek-flash"
     if thinking:
@@ -73,7 +76,8 @@ def test_retired_names_are_translated_with_a_deprecation_notice(name: str, think
     else:
         assert prepared.thinking is True
     [notice] = prepared.notices
-    assert notice.category is DeprecationWarning
+    assert notice.category is RetiredModelWarning
+    assert issubclass(notice.category, FutureWarning)  # shown by default, unlike DeprecationWarning
     assert name in notice.message
     assert "2026-07-24" in notice.message
     assert "deepseek-flash" in notice.message
@@ -142,8 +146,6 @@ def test_bad_effort_and_thinking_are_explained() -> None:
         run(chat(thinking="yes"))
     assert info2.value.param == "thinking"
     assert "disabled" in info2.value.fix
-    with pytest.raises(DeepSeekRequestError, match="contradicts"):
-        run(chat(thinking={"type": "disabled"}, reasoning_effort="high"), guard_mode="strict")
 
 
 def test_thinking_bool_convenience() -> None:
@@ -441,7 +443,10 @@ def test_vision_is_fine_on_flash_and_unknown_models() -> None:
     parts = [
         {
             "role": "user",
-            "content": [{"type": "text", "text": "?"}, {"type": "image_url", "image_url": {"url": "x"}}],
+            "content": [
+                {"type": "text", "text": "?"},
+                {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+            ],
         }
     ]
     run(chat(messages=parts))
@@ -505,12 +510,14 @@ def test_untranslatable_openai_names_are_refused_only_in_strict_mode(
         assert {k: prepared.body[k] for k in _NAMES if k in prepared.body} == sent
 
 
-def test_thinking_effort_contradiction_is_left_to_the_server_outside_strict_mode() -> None:
+def test_thinking_effort_contradiction_is_left_to_the_server_with_a_warning() -> None:
+    """deepseek-api.md section 5 lists both parameters and no error for the pair: never refused."""
     body = chat(thinking={"type": "disabled"}, reasoning_effort="high")
-    with pytest.raises(DeepSeekRequestError, match="contradicts reasoning_effort"):
-        run(dict(body), guard_mode="strict")
-    warned = run(dict(body), guard_mode="warn")
-    assert any("contradicts" in n.message for n in warned.notices)
+    for mode in ("strict", "warn"):
+        warned = run(dict(body), guard_mode=mode)
+        assert [n.message for n in warned.notices if "contradicts" in n.message], mode
+        assert warned.body["thinking"] == {"type": "disabled"}
+        assert warned.body["reasoning_effort"] == "high"
     off = run(dict(body), guard_mode="off")
     assert off.body["thinking"] == {"type": "disabled"}
     assert off.body["reasoning_effort"] == "high"

@@ -58,6 +58,10 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
                 + f" at {emulator.base_url}"
             )
             out.line("(a real HTTP server on 127.0.0.1: no key, no network, nothing is spent).")
+            out.line("Its answers are made up, not generated: 'Echo: <your message>', a formulaic reasoning,")
+            out.line(
+                "a tool call built from the tool's schema. The tour shows what the package does, not a model."
+            )
             if getattr(args, "base_url", None):
                 out.line(f"--base-url {args.base_url} is ignored without a key.")
             kwargs: dict[str, Any] = {}
@@ -124,7 +128,8 @@ class Tour:
             step()
         self.out.line()
         self.out.line(
-            self.out.bold("Done.") + " Next: README.md quick starts, or `deepseek-openai chat 'hello'`."
+            self.out.bold("Done.")
+            + " Next: the README's quick start, or `deepseek-openai chat` for a conversation."
         )
 
     # -- printing ------------------------------------------------------------------------------
@@ -284,7 +289,15 @@ class Tour:
         prompt, suffix = "def fib(a):", "    return fib(a-1) + fib(a-2)"
         response = fim_complete(self.client, prompt, suffix=suffix, model=self.model, max_tokens=128)
         self.usages.append(response.usage)
-        self._say(prompt + (response.choices[0].text or "") + "\n" + suffix, indent="    ")
+        middle = response.choices[0].text or ""
+        self._say("FIM (fill in the middle) writes what goes between a prompt and a suffix:")
+        self._say(
+            f"prompt: {prompt!r}\nmiddle: {middle!r}   <- the completion\nsuffix: {suffix!r}", indent="    "
+        )
+        if self.emulator is not None:
+            self._say(
+                "(on the emulator the middle is an echo of the prompt's last line; DeepSeek writes code)"
+            )
 
     def json_mode(self) -> None:
         from deepseek_openai._json_mode import json_complete

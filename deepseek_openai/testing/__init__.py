@@ -2,7 +2,8 @@
 
 ``DeepSeekEmulator`` serves the API on a loopback port (it needs the extra:
 ``pip install 'deepseek-openai[emulator]'``); the scripting types (``Fault``, ``ScriptedReply``,
-``ScriptedToolCall``) import without it. ``import deepseek_openai`` never imports this package.
+``ScriptedToolCall``) and ``sample_png`` import without it. ``import deepseek_openai`` never imports
+this package.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._faults import FINISH_REASONS, Fault, ScriptedReply, ScriptedToolCall
+from ._samples import sample_png
 
 if TYPE_CHECKING:
     from ._app import RecordedRequest
@@ -22,6 +24,7 @@ __all__ = [
     "RecordedRequest",
     "ScriptedReply",
     "ScriptedToolCall",
+    "sample_png",
 ]
 
 

@@ -3,11 +3,20 @@
 Endpoints are raw ASGI callables behind a Starlette :class:`~starlette.routing.Router`, because fault
 injection needs byte-level control (headers first and then a stall, a stream cut without ``[DONE]``,
 a dropped TCP connection) that ``Response`` objects do not give. Per request, in order: read the body
-(413 over the limit), record it, check the key (401), apply the next matching fault, then validate
-(400/422), check the balance (402) and the concurrency limit (429), and answer.
+(413 over the limit), decode it as DeepSeek's parser would (:mod:`._body`), record it, check the key
+(401), refuse a JSON body that is not JSON (400), apply the next matching fault, then validate
+(400/422), check the balance (402) and the concurrency limit (429), and answer. Those first steps are
+shared by every route, so hostile bodies (nested past serde's limit, lone surrogates, ``NaN``) get a
+400 on any route instead of a 500 that clients would retry.
+
+Served: ``/chat/completions`` (also under ``/v1`` and ``/beta``), ``/beta/completions`` (FIM),
+``/models``, ``/user/balance`` and ``/responses`` (standard base only; :mod:`._responses` writes its
+objects and typed events, and the stateful ``/responses/...`` paths are stateless 404s).
 
 All mutable state lives in :class:`EmulatorState`, guarded by one lock, so the test thread can script
-and inspect while the server thread answers.
+and inspect while the server thread answers. Recordings are bounded: at most ``max_records``
+requests, and their bodies up to ``max_recorded_bytes`` in total (older bodies are let go first; the
+record stays, with ``omitted`` set), so a flood of large requests cannot grow the server without end.
 """
 
 from __future__ import annotations
@@ -15,32 +24,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.routing import BaseRoute, Route, Router
 
 from deepseek_openai._redact import mask_header
 
+from ._body import NOT_JSON, decode, parse_error_message
 from ._errors import (
     MIB,
     ApiError,
     auth_failed,
+    bad_request,
     context_too_long,
     fim_not_found,
     insufficient_balance,
     not_found,
     payload_too_large,
+    responses_not_found,
     status_error,
 )
 from ._faults import Fault, ScriptedReply, ScriptQueue
+from ._files import FileStore, no_such_file, parse_upload
 from ._models import (
     ACCEPTED_MODELS,
     CANONICAL_MODELS,
@@ -60,7 +75,8 @@ from ._replies import (
     fim_body,
     fim_events,
 )
-from ._tokens import PrefixCache, chat_prompt_tokens, fim_prompt_tokens
+from ._responses import ResponsesRequest, parse_responses, response_object, responses_events
+from ._tokens import PrefixCache, chat_prompt_tokens, fim_prompt_tokens, image_marker
 from ._validation import ChatRequest, FimRequest, parse_chat, parse_fim
 
 __all__ = ["DEFAULT_API_KEY", "DEFAULT_BALANCE", "EmulatorApp", "EmulatorState", "RecordedRequest"]
@@ -75,7 +91,18 @@ DEFAULT_API_KEY = "sk-emulator-0000000000000000deepseek"
 #: Every key's starting balance, in USD (``set_balance`` changes it).
 DEFAULT_BALANCE = Decimal("100.00")
 MAX_BODY_BYTES = 48 * MIB
+MAX_RECORDS = 10_000
+"""Requests remembered by default (the oldest are forgotten first)."""
+MAX_RECORDED_BYTES = 64 * MIB
+"""Bodies kept in recordings by default, in total, by their size on the wire."""
+MAX_COUNTED_PATHS = 1_024
+"""Distinct paths counted one by one; requests to further unknown paths are counted as ``<other>``."""
+#: ``POST /files`` bodies: a 64 MiB file plus the form around it.
+MAX_UPLOAD_BYTES = 64 * MIB + 64 * 1024
 _SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "proxy-authorization")
+
+request_log = logging.getLogger("deepseek_openai.testing")
+"""One INFO line per request answered: method, path, status, time, trace id (never a header or a body)."""
 _RAW_SEND = "deepseek_emulator.raw_send"
 
 
@@ -92,26 +119,36 @@ class RecordedRequest:
     body_size: int
     status: int | None = None
     time: float = field(default_factory=time.time)
+    omitted: bool = False
+    """The body parsed but was not kept: recordings keep at most ``max_recorded_bytes`` of bodies."""
 
 
 class EmulatorState:
     """Everything the server remembers between requests; safe to use from any thread."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (the emulator's public options)
         self,
         api_keys: Sequence[str] | None = None,
         *,
         concurrency_limit: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
         default_balance: Decimal = DEFAULT_BALANCE,
+        max_records: int = MAX_RECORDS,
+        max_recorded_bytes: int = MAX_RECORDED_BYTES,
     ) -> None:
         keys = tuple(api_keys) if api_keys else (DEFAULT_API_KEY,)
         if not all(isinstance(key, str) and key for key in keys):
             raise ValueError("api_keys must be non-empty strings")
         if concurrency_limit is not None and concurrency_limit < 1:
             raise ValueError("concurrency_limit must be >= 1 (or None for the per-model account limit)")
+        if max_records < 1 or max_recorded_bytes < 0:
+            raise ValueError("max_records must be >= 1 and max_recorded_bytes >= 0")
+        self.max_records = max_records
+        self.max_recorded_bytes = max_recorded_bytes
         self.api_keys = keys
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.default_balance = default_balance
         self.lock = threading.Lock()
         self.faults: ScriptQueue[Fault] = ScriptQueue()
@@ -119,26 +156,53 @@ class EmulatorState:
         self.cache = PrefixCache()
         self._initial_concurrency = concurrency_limit
         self.concurrency_limit = concurrency_limit
-        self.records: list[RecordedRequest] = []
+        self.records: deque[RecordedRequest] = deque()
+        self._with_bodies: deque[RecordedRequest] = deque()
+        self._kept_bytes = 0
         self.counts: Counter[str] = Counter()
         self.balances: dict[str, Decimal] = {}
         self.in_flight: Counter[tuple[str, str | None]] = Counter()
+        self.files = FileStore()
 
     def reset(self) -> None:
-        """Forget scripts, records, cache, balances and limits; keys stay."""
+        """Forget scripts, records, cache, files, balances, limits and clock moves; keys stay."""
         self.faults.clear()
         self.replies.clear()
         self.cache.clear()
+        self.files.clear()
         with self.lock:
             self.records.clear()
+            self._with_bodies.clear()
+            self._kept_bytes = 0
             self.counts.clear()
             self.balances.clear()
             self.concurrency_limit = self._initial_concurrency
 
-    def record(self, entry: RecordedRequest) -> None:
+    def record(self, entry: RecordedRequest, *, known_route: bool = True) -> None:
+        """Remember a request, within the bounds (see the module docstring)."""
         with self.lock:
-            self.records.append(entry)
-            self.counts[entry.path] += 1
+            records, bodies = self.records, self._with_bodies
+            records.append(entry)
+            if entry.json is not None:
+                if entry.body_size > self.max_recorded_bytes:
+                    entry.json, entry.omitted = None, True
+                else:
+                    bodies.append(entry)
+                    self._kept_bytes += entry.body_size
+            if len(records) > self.max_records:
+                gone = records.popleft()
+                if bodies and bodies[0] is gone:  # both deques are oldest first
+                    bodies.popleft()
+                    self._kept_bytes -= gone.body_size
+            while self._kept_bytes > self.max_recorded_bytes:
+                old = bodies.popleft()
+                self._kept_bytes -= old.body_size
+                old.json, old.omitted = None, True
+            counts = self.counts
+            path = entry.path
+            if not known_route and path not in counts and len(counts) >= MAX_COUNTED_PATHS:
+                path = "<other>"
+            counts[path] += 1
 
     def balance(self, key: str) -> Decimal:
         with self.lock:
@@ -253,18 +317,6 @@ def concurrency_exceeded(current: int, limit: int) -> ApiError:
     )
 
 
-def _json_or_none(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
-
-
-_NOT_JSON = object()
-
-
 _Handler = Callable[[_Exchange, Scope, Any, str | None], Awaitable[None]]
 
 
@@ -292,6 +344,13 @@ class EmulatorApp:
             routes.append(Route(f"{prefix}/chat/completions", self._endpoint(self._chat)))
             routes.append(Route(f"{prefix}/models", self._endpoint(self._models)))
             routes.append(Route(f"{prefix}/user/balance", self._endpoint(self._balance)))
+        for prefix in ("", "/v1"):  # the Responses API is served on the standard base URL only
+            routes.append(Route(f"{prefix}/responses", self._endpoint(self._responses)))
+            routes.append(Route(f"{prefix}/responses/{{rest:path}}", self._endpoint(self._stateless)))
+        routes.append(Route("/beta/responses", self._endpoint(self._responses_outside_standard)))
+        for prefix in ("", "/v1"):
+            routes.append(Route(f"{prefix}/files", self._endpoint(self._files)))
+            routes.append(Route(f"{prefix}/files/{{file_id}}", self._endpoint(self._file)))
         routes.append(Route("/beta/completions", self._endpoint(self._fim)))
         routes.append(Route("/completions", self._endpoint(self._fim_outside_beta)))
         routes.append(Route("/v1/completions", self._endpoint(self._fim_outside_beta)))
@@ -322,14 +381,40 @@ class EmulatorApp:
 
     # ------------------------------------------------------------------------------------------ flow
 
-    async def _handle(  # noqa: PLR0912, PLR0915 (the request path of the server, step by step)
+    async def _handle(
         self,
         handler: _Handler,
         scope: Scope,
         receive: Receive,
         send: Send,
     ) -> None:
+        if not request_log.isEnabledFor(logging.INFO):
+            await self._exchange(handler, scope, receive, send, None)
+            return
+        started = time.perf_counter()
         ex = _Exchange(scope, receive, send, self.closing)
+        try:
+            await self._exchange(handler, scope, receive, send, ex)
+        finally:
+            status = ex.record.status if ex.record is not None else None
+            request_log.info(
+                "%s %s %s %.1f ms x-ds-trace-id=%s",
+                scope.get("method", "?"),
+                scope.get("path", "?"),
+                status if status is not None else "dropped",
+                (time.perf_counter() - started) * 1000,
+                ex.trace_id,
+            )
+
+    async def _exchange(  # noqa: PLR0912, PLR0915 (the request path of the server, step by step)
+        self,
+        handler: _Handler,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        exchange: _Exchange | None,
+    ) -> None:
+        ex = exchange or _Exchange(scope, receive, send, self.closing)
         state = self.state
         path: str = scope["path"]
         headers: dict[str, str] = {}
@@ -337,8 +422,9 @@ class EmulatorApp:
             headers[name.decode("latin-1").lower()] = value.decode("latin-1")
         too_large = False
         raw = b""
+        limit = state.max_upload_bytes if handler == self._files else state.max_body_bytes
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > state.max_body_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             too_large = True
         else:
             chunks: list[bytes] = []
@@ -350,26 +436,27 @@ class EmulatorApp:
                     return
                 chunk = message.get("body", b"")
                 size += len(chunk)
-                if size > state.max_body_bytes:
+                if size > limit:
                     too_large = True
                     break
                 chunks.append(chunk)
                 more = message.get("more_body", False)
             raw = b"".join(chunks)
-        parsed = _NOT_JSON if too_large else _json_or_none(raw)
+        multipart = headers.get("content-type", "").lower().startswith("multipart/")
+        parsed, problem = (NOT_JSON, None) if too_large or multipart else decode(raw)
         masked = {k: (mask_header(v) if k in _SECRET_HEADERS else v) for k, v in headers.items()}
         ex.record = RecordedRequest(
             method=scope["method"],
             path=path,
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=masked,
-            json=None if parsed is _NOT_JSON else parsed,
+            json=None if parsed is NOT_JSON else parsed,
             body_size=len(raw) if not too_large else int(declared or 0),
         )
-        state.record(ex.record)
+        state.record(ex.record, known_route=handler != self._not_found)
         try:
             if too_large:
-                await ex.error(payload_too_large(state.max_body_bytes), retry_after=None)
+                await ex.error(payload_too_large(limit), retry_after=None)
                 return
             auth = headers.get("authorization", "")
             scheme, _, key = auth.partition(" ")
@@ -377,8 +464,17 @@ class EmulatorApp:
             if scheme.lower() != "bearer" or key not in state.api_keys:
                 await ex.error(auth_failed(key or (scheme if scheme.lower() != "bearer" else "")))
                 return
-            body = None if parsed is _NOT_JSON else parsed
-            if handler not in (self._chat, self._fim) or scope["method"] != "POST":
+            if (
+                problem is not None
+                and handler != self._not_found
+                and "json" in headers.get("content-type", "json")
+            ):
+                await ex.error(bad_request(parse_error_message(problem)))
+                return
+            body = None if parsed is NOT_JSON else parsed
+            if handler not in (self._chat, self._fim, self._responses) or scope["method"] != "POST":
+                if handler == self._files:
+                    body = headers.get("content-type", "")  # the upload handler parses the form itself
                 await self._after_auth(ex, handler, scope, body, raw, key)
                 return
             # Completions hold a concurrency slot from here on, through any injected delay or stall.
@@ -472,21 +568,92 @@ class EmulatorApp:
         }
         await self._plain_json(ex, json.dumps(body).encode(), payload[2])
 
+    async def _files(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        """``POST /files`` (upload) and ``GET /files`` (list)."""
+        assert key is not None
+        store = self.state.files
+        content_type, raw, fault = payload
+        method = scope["method"]
+        result: dict[str, Any] | ApiError
+        if method == "POST":
+            upload = parse_upload(content_type if isinstance(content_type, str) else "", raw)
+            if isinstance(upload, ApiError):
+                result = upload
+            else:
+                stored = store.add(key, *upload)
+                result = stored if isinstance(stored, ApiError) else stored.body()
+        elif method in ("GET", "HEAD"):
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            result = store.page(key, query)
+        else:
+            result = status_error(405)
+        await self._answer(ex, result, fault)
+
+    async def _file(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        """``GET /files/{id}`` and ``DELETE /files/{id}`` (DeepSeek serves no content download)."""
+        assert key is not None
+        store = self.state.files
+        file_id: str = scope["path_params"]["file_id"]
+        method = scope["method"]
+        result: dict[str, Any] | ApiError
+        if method in ("GET", "HEAD"):
+            found = store.get(key, file_id)
+            result = found.body() if found is not None else no_such_file(file_id)
+        elif method == "DELETE":
+            deleted = store.delete(key, file_id)
+            result = {"id": file_id, "object": "file", "deleted": True} if deleted else no_such_file(file_id)
+        else:
+            result = status_error(405)
+        await self._answer(ex, result, payload[2])
+
+    async def _answer(self, ex: _Exchange, result: dict[str, Any] | ApiError, fault: Fault | None) -> None:
+        if isinstance(result, ApiError):
+            await ex.error(result, octet=bool(fault and fault.octet_stream))
+            return
+        await self._plain_json(ex, json.dumps(result).encode(), fault)
+
     async def _chat(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
         if scope["method"] != "POST":
             await ex.error(status_error(405))
             return
         body, _raw, fault = payload
         path: str = scope["path"]
-        request = parse_chat(_for_validation(body), beta=path.startswith("/beta/"))
+        assert key is not None
+        request = parse_chat(
+            _for_validation(body), beta=path.startswith("/beta/"), files=self.state.files.lookup(key)
+        )
+        if isinstance(request, ApiError):
+            await ex.error(request, octet=bool(fault and fault.octet_stream))
+            return
+        images = {(i.message, i.part): (image_marker(i.ref), i.tokens) for i in request.images}
+        tokens = chat_prompt_tokens(
+            request.messages, [{"type": "function", "function": f} for f in request.tools], images
+        )
+        await self._complete(ex, request, tokens, key, path, fault)
+
+    async def _responses(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        if scope["method"] != "POST":
+            await ex.error(status_error(405))
+            return
+        body, _raw, fault = payload
+        request = parse_responses(_for_validation(body))
         if isinstance(request, ApiError):
             await ex.error(request, octet=bool(fault and fault.octet_stream))
             return
         assert key is not None
-        tokens = chat_prompt_tokens(
-            request.messages, [{"type": "function", "function": f} for f in request.tools]
-        )
-        await self._complete(ex, request, tokens, key, path, fault)
+        chat = request.chat
+        tools = [{"type": "function", "function": f} for f in chat.tools]
+        tokens = chat_prompt_tokens(chat.messages, tools)
+        await self._complete(ex, chat, tokens, key, scope["path"], fault, responses=request)
+
+    async def _responses_outside_standard(
+        self, ex: _Exchange, scope: Scope, payload: Any, key: str | None
+    ) -> None:
+        await ex.error(responses_not_found(beta=True))
+
+    async def _stateless(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
+        """``/responses/{id}``, ``.../cancel``, ``/responses/compact``, ...: nothing is stored (spec 12)."""
+        await ex.error(responses_not_found())
 
     async def _fim(self, ex: _Exchange, scope: Scope, payload: Any, key: str | None) -> None:
         if scope["method"] != "POST":
@@ -509,6 +676,7 @@ class EmulatorApp:
         key: str,
         path: str,
         fault: Fault | None,
+        responses: ResponsesRequest | None = None,
     ) -> None:
         state = self.state
         octet = bool(fault and fault.octet_stream)
@@ -543,6 +711,9 @@ class EmulatorApp:
         )
         request_id = ex.trace_id if is_chat else f"cmpl-{ex.trace_id}"
         created = int(time.time())
+        if responses is not None:
+            await self._respond(ex, reply, responses, f"resp_{ex.trace_id.replace('-', '')}", created, fault)
+            return
         if request.stream:
             make_events = chat_events if is_chat else fim_events
             events = make_events(
@@ -564,6 +735,28 @@ class EmulatorApp:
                 await ex.whole(200, data)
             else:
                 await self._send_padded(ex, data, fault)
+
+    async def _respond(  # noqa: PLR0913 (the request path of the server, step by step)
+        self,
+        ex: _Exchange,
+        reply: Reply,
+        request: ResponsesRequest,
+        response_id: str,
+        created: int,
+        fault: Fault | None,
+    ) -> None:
+        """A Responses answer: typed events (no ``[DONE]``) or the ``Response`` object."""
+        model = request.chat.model
+        if request.chat.stream:
+            events = responses_events(reply, request, response_id=response_id, created=created, model=model)
+            await self._send_stream(ex, events, fault)
+            return
+        obj = response_object(reply, request, response_id=response_id, created=created, model=model)
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        if fault is None:
+            await ex.whole(200, data)
+        else:
+            await self._send_padded(ex, data, fault)
 
     # ------------------------------------------------------------------------------------------ wire
 

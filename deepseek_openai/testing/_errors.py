@@ -25,6 +25,7 @@ __all__ = [
     "model_not_exist",
     "not_found",
     "payload_too_large",
+    "responses_not_found",
     "status_error",
     "unsupported_model",
 ]
@@ -156,4 +157,21 @@ def fim_not_found() -> ApiError:
         404,
         "Not Found. FIM completion is only available when using beta api "
         "(base_url=https://api.deepseek.com/beta)",
+    )
+
+
+def responses_not_found(*, beta: bool = False) -> ApiError:
+    """404 for ``/responses/{id}``, cancel, input_items, compact, input_tokens: the Responses API is
+    stateless (section 12 says these do not exist; the wording is the emulator's). ``beta``: the
+    Responses API under ``/beta``, which serves it not (it lives on the standard base URL)."""
+    if beta:
+        return status_error(
+            404,
+            "Not Found. The Responses API is served on the standard base URL "
+            "(base_url=https://api.deepseek.com), not under /beta",
+        )
+    return status_error(
+        404,
+        "Not Found. The Responses API is stateless: responses are not stored, so there is nothing to "
+        "retrieve, delete, cancel, list or compact; send the whole input with each POST /responses",
     )

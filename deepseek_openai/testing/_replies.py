@@ -5,13 +5,16 @@ The derived reply, when nothing is scripted:
 * content ``"Echo: <text of the last user message>"``; after tool results, one line per trailing tool
   message, ``"Tool <name> returned: <content>"``; in JSON mode an object shaped after the JSON the
   prompt shows (an instance of a JSON schema, or the example itself), else ``{"reply": <that text>}``.
+* with a JSON schema to satisfy (the Responses API's ``text.format`` json_schema): the smallest instance of
+  that schema (:func:`._instances.instance_for_schema`, patterns included), as JSON.
 * with tools offered (``tool_choice`` not ``none``) and the user speaking last: a call of the first tool
   (or the named one) with arguments built from its JSON schema (they validate against it:
   :func:`example_for_schema`), ``finish_reason: "tool_calls"``, content "".
 * prefix completion (beta): only the continuation: the derived text minus the prefix when the prefix
   starts it, else the whole derived text.
-* reasoning (thinking mode only): ``"Thinking about: <first 64 chars>."`` plus one more sentence at effort
-  ``low``, three at ``high`` and six at ``max``, so the effort is visible in ``reasoning_tokens``.
+* reasoning (thinking mode only): ``"Thinking about: <first 64 chars>."`` (no second stop after a prompt
+  that ends in one) plus one more sentence at effort ``low``, three at ``high`` and six at ``max``, so the
+  effort is visible in ``reasoning_tokens``.
 * FIM: ``"Echo: <last non-blank line of the prompt>"`` (with ``echo``, the prompt first).
 
 Then ``stop`` cuts the content before the first stop string, and ``max_tokens`` (which covers reasoning
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._faults import Fault, ScriptedReply
+from ._instances import instance_for_schema
 from ._models import FIM_MAX_TOKENS, default_max_tokens
 from ._tokens import split_tokens
 from ._validation import ChatRequest, FimRequest
@@ -59,7 +63,7 @@ SYSTEM_FINGERPRINT = "fp_emulator_v4_prod1111"
 DONE = b"data: [DONE]\n\n"
 
 _REASONING_STEPS = (
-    "Thinking about: {topic}.",
+    "Thinking about: {topic}",
     "The request is clear enough to answer directly.",
     "Checking the details against what was asked.",
     "Considering whether another reading fits better.",
@@ -124,24 +128,28 @@ def usage_dict(reply: Reply) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------- derivation
 
 
-def _text_of(content: Any) -> str:
+def _text_of(content: Any, images: Mapping[int, str] | None = None) -> str:
+    """The text of a message; image parts become what the server read of them (``images``, by part)."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
         pieces = []
-        for part in content:
+        for j, part in enumerate(content):
             if isinstance(part, Mapping):
                 if part.get("type") == "text":
                     pieces.append(str(part.get("text", "")))
                 elif part.get("type") in ("image_url", "file"):
-                    pieces.append("[image]")
+                    pieces.append((images or {}).get(j, "[image]"))
         return " ".join(pieces)
     return ""
 
 
 def _topic(text: str) -> str:
+    """The prompt's first 64 characters, ending in one stop (a prompt that ends in "." gets no second)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= 64 else flat[:64] + "..."
+    if len(flat) > 64:
+        return flat[:64] + "..."
+    return flat if flat.endswith((".", "!", "?")) else flat + "."
 
 
 def _derived_reasoning(topic: str, effort: str, extra: str = "") -> str:
@@ -499,7 +507,8 @@ def build_chat_reply(  # noqa: PLR0912, PLR0915 (one reply shape per branch)
     basis_index = len(messages) - (2 if request.prefix is not None and len(messages) > 1 else 1)
     basis = messages[basis_index]
     role = basis["role"]
-    user_text = _text_of(basis.get("content"))
+    seen = {image.part: image.describe() for image in request.images if image.message == basis_index}
+    user_text = _text_of(basis.get("content"), seen)
 
     call_tool = (
         bool(request.tools) and request.tool_choice != "none" and role == "user" and request.prefix is None
@@ -521,7 +530,12 @@ def build_chat_reply(  # noqa: PLR0912, PLR0915 (one reply shape per branch)
         )
     else:
         plain = f"Echo: {user_text}"
-    derived_content = _dumps(json_mode_answer(messages, {"reply": plain})) if request.json_mode else plain
+    if request.schema is not None:
+        derived_content = _dumps(instance_for_schema(request.schema))
+    elif request.json_mode:
+        derived_content = _dumps(json_mode_answer(messages, {"reply": plain}))
+    else:
+        derived_content = plain
     if request.prefix is not None:
         prefix_text = _text_of(request.prefix.get("content"))
         if derived_content.startswith(prefix_text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 import time
 from collections.abc import Sequence
@@ -18,7 +19,15 @@ from typing import TYPE_CHECKING, Any, Self
 try:
     import uvicorn
 
-    from ._app import DEFAULT_API_KEY, MAX_BODY_BYTES, EmulatorApp, EmulatorState, RecordedRequest
+    from ._app import (
+        DEFAULT_API_KEY,
+        MAX_BODY_BYTES,
+        MAX_RECORDED_BYTES,
+        MAX_RECORDS,
+        EmulatorApp,
+        EmulatorState,
+        RecordedRequest,
+    )
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         f"The DeepSeek emulator needs Starlette and uvicorn ({exc}). "
@@ -32,6 +41,30 @@ if TYPE_CHECKING:
 
 __all__ = ["DeepSeekEmulator"]
 
+
+@functools.cache
+def _asgi_transport_class() -> type[httpx2.ASGITransport]:
+    """httpx2's ASGI transport, with the app's simulated connection drop turned into httpx2's own error.
+
+    In process there is no socket to close, so the app can only raise ``ConnectionResetError``; left
+    alone it escapes the HTTP client bare (openai translates httpx2's errors, not OSErrors).
+    """
+    import httpx2
+
+    class DroppingASGITransport(httpx2.ASGITransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            try:
+                return await super().handle_async_request(request)
+            except ConnectionResetError as exc:
+                raise httpx2.RemoteProtocolError(
+                    f"Server disconnected without sending a response ({exc}).", request=request
+                ) from exc
+
+    return DroppingASGITransport
+
+
+_ANY_TO_LOOPBACK = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1", "[::]": "::1"}
+"""The wildcard addresses, and the loopback address a local client uses for each."""
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
 
@@ -41,7 +74,8 @@ class DeepSeekEmulator:
 
     Use it as a context manager (``with`` or ``async with``) or call :meth:`start` / :meth:`stop`.
     Script it from the test thread while it serves: :meth:`queue_reply`, :meth:`inject`,
-    :meth:`fail_next`, :meth:`set_balance`; inspect :attr:`requests` and :meth:`request_count`.
+    :meth:`fail_next`, :meth:`set_balance`, :meth:`advance_clock`; inspect :attr:`requests`,
+    :meth:`request_count` and :meth:`file_ids`.
     """
 
     def __init__(  # noqa: PLR0913 (the emulator's public options)
@@ -53,6 +87,8 @@ class DeepSeekEmulator:
         concurrency_limit: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         default_balance: Decimal | int | str = Decimal("100.00"),
+        max_records: int = MAX_RECORDS,
+        max_recorded_bytes: int = MAX_RECORDED_BYTES,
     ) -> None:
         keys = [api_keys] if isinstance(api_keys, str) else list(api_keys or [DEFAULT_API_KEY])
         self._state = EmulatorState(
@@ -60,6 +96,8 @@ class DeepSeekEmulator:
             concurrency_limit=concurrency_limit,
             max_body_bytes=max_body_bytes,
             default_balance=Decimal(str(default_balance)),
+            max_records=max_records,
+            max_recorded_bytes=max_recorded_bytes,
         )
         self._host = host
         self._port = port
@@ -176,9 +214,19 @@ class DeepSeekEmulator:
         return self._bound_port
 
     @property
+    def host(self) -> str:
+        """The interface it listens on (``0.0.0.0`` or ``::`` for all of them)."""
+        return self._host
+
+    @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no trailing slash): the standard base URL."""
-        host = f"[{self._host}]" if ":" in self._host else self._host
+        """``http://127.0.0.1:PORT`` (no trailing slash): the standard base URL.
+
+        Bound to all interfaces (``0.0.0.0`` / ``::``), this is still the loopback URL: a client on this
+        machine reaches it there, and the DeepSeek client refuses plain http to other hosts.
+        """
+        host = _ANY_TO_LOOPBACK.get(self._host, self._host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     @property
@@ -238,6 +286,16 @@ class DeepSeekEmulator:
     def balance(self, key: str | None = None) -> Decimal:
         return self._state.balance(key or self.api_key)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock forward (file expiry and ``created_at``); :meth:`reset` puts it back."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self._state.files.offset += seconds
+
+    def file_ids(self, key: str | None = None) -> list[str]:
+        """The ids of a key's live files (default: the first key), oldest first."""
+        return self._state.files.ids(key or self.api_key)
+
     def set_concurrency_limit(self, limit: int | None) -> None:
         """In-flight requests allowed per key and ``user_id`` before 429 (None: the model's account limit)."""
         if limit is not None and limit < 1:
@@ -249,7 +307,9 @@ class DeepSeekEmulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request so far, oldest first (a copy)."""
+        """The requests so far, oldest first (a copy): the last ``max_records`` (10,000 by default), their
+        bodies kept up to ``max_recorded_bytes`` in total (64 MiB; older ones are dropped first and
+        marked ``omitted``)."""
         with self._state.lock:
             return list(self._state.records)
 
@@ -259,7 +319,8 @@ class DeepSeekEmulator:
             return sum(n for p, n in self._state.counts.items() if route_matches(path, p))
 
     def reset(self) -> None:
-        """Back to a fresh state: no scripts, records, cache, balances or limits (keys stay)."""
+        """Back to a fresh state: no scripts, records, cache, files, balances, limits or clock moves
+        (keys stay)."""
         self._state.reset()
 
     def server_cpu_seconds(self) -> float | None:
@@ -278,11 +339,11 @@ class DeepSeekEmulator:
         No server or socket is needed: ``get_async_client(base_url="http://127.0.0.1",
         http_client=httpx2.AsyncClient(transport=emu.asgi_transport()))``. httpx2's ASGI transport
         buffers each response whole, so streams arrive all at once, stalls block until they end, and
-        a dropped connection surfaces as an exception instead of a cut stream. Async clients only.
+        a dropped connection (a ``disconnect`` fault) surfaces before the response as
+        ``httpx2.RemoteProtocolError``, the error a real socket gives, which clients translate and
+        retry like any connection failure. Async clients only.
         """
-        import httpx2
-
-        return httpx2.ASGITransport(app=EmulatorApp(self._state))
+        return _asgi_transport_class()(app=EmulatorApp(self._state))
 
     def __repr__(self) -> str:
         where = self.base_url if self.running else "stopped"

@@ -24,18 +24,16 @@ from typing import Any
 
 __all__ = [
     "CACHE_BLOCK",
-    "IMAGE_TOKENS",
     "PrefixCache",
     "chat_prompt_tokens",
     "fim_prompt_tokens",
+    "image_marker",
     "split_tokens",
 ]
 
 _TOKEN_RE = re.compile(r"\s*(?:\w{1,4}|\S)|\s+")
 
 CACHE_BLOCK = 64
-#: What one image part costs in prompt tokens (a flat figure: the emulator does not decode images).
-IMAGE_TOKENS = 256
 
 
 def split_tokens(text: str) -> list[str]:
@@ -43,41 +41,52 @@ def split_tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
-def _content_tokens(content: Any, out: list[str]) -> None:
+def _content_tokens(content: Any, out: list[str], images: Mapping[int, tuple[str, int]]) -> None:
     if isinstance(content, str):
         out.extend(_TOKEN_RE.findall(content))
     elif isinstance(content, list):
-        for part in content:
+        for j, part in enumerate(content):
             if not isinstance(part, Mapping):
                 continue
             kind = part.get("type")
             if kind == "text":
                 out.extend(_TOKEN_RE.findall(str(part.get("text", ""))))
-            elif kind in ("image_url", "file"):
-                # The reference (URL or file id) makes the marker distinct, so a different image is a
-                # cache miss while a repeated one hits.
-                ref = part.get(kind)
-                marker = f"<{kind}:{hash(json.dumps(ref, sort_keys=True, default=str)) & 0xFFFFFFFF:08x}>"
-                out.extend([marker] * IMAGE_TOKENS)
+            elif j in images:
+                marker, count = images[j]
+                out.extend([marker] * count)
 
 
-def chat_prompt_tokens(messages: Sequence[Mapping[str, Any]], tools: Sequence[Any] | None) -> list[str]:
+def image_marker(ref: str) -> str:
+    """The token one image repeats: its reference (URL or file id) makes a different image a cache miss
+    while a repeated one hits."""
+    return f"<image:{hash(ref) & 0xFFFFFFFF:08x}>"
+
+
+def chat_prompt_tokens(
+    messages: Sequence[Mapping[str, Any]],
+    tools: Sequence[Any] | None,
+    images: Mapping[tuple[int, int], tuple[str, int]] | None = None,
+) -> list[str]:
     """The prompt as token pieces: tool definitions first, then each message behind a role marker.
 
+    ``images`` maps (message index, part index) to the marker and token count of each image part.
     Earlier ``reasoning_content`` counts only when tools are present: that is the only case in which
     the server keeps it (spec section 6).
     """
     out: list[str] = []
+    by_message: dict[int, dict[int, tuple[str, int]]] = {}
+    for (i, j), value in (images or {}).items():
+        by_message.setdefault(i, {})[j] = value
     if tools:
         out.append("<|tools|>")
         out.extend(_TOKEN_RE.findall(json.dumps(tools, sort_keys=True, separators=(",", ":"))))
-    for message in messages:
+    for i, message in enumerate(messages):
         out.append(f"<|{message.get('role')}|>")
         if tools:
             reasoning = message.get("reasoning_content")
             if isinstance(reasoning, str):
                 out.extend(_TOKEN_RE.findall(reasoning))
-        _content_tokens(message.get("content"), out)
+        _content_tokens(message.get("content"), out, by_message.get(i, {}))
         calls = message.get("tool_calls")
         if isinstance(calls, list):
             for call in calls:

@@ -24,10 +24,13 @@ Which status for what (spec sections 5, 8 and 10; where the spec is silent, the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 from ._errors import (
+    MIB,
     ApiError,
     bad_request,
     deserialize_error,
@@ -35,9 +38,23 @@ from ._errors import (
     model_not_exist,
     unsupported_model,
 )
+from ._files import IMAGE_TYPES, ImageBytes, StoredFile, decode_inline, image_tokens, read_image
 from ._models import ACCEPTED_MODELS, FIM_MAX_TOKENS, MAX_OUTPUT_TOKENS, MODELS
 
-__all__ = ["EFFORTS", "ChatRequest", "FimRequest", "parse_chat", "parse_fim"]
+__all__ = ["EFFORTS", "ChatRequest", "FileLookup", "FimRequest", "SeenImage", "parse_chat", "parse_fim"]
+
+FileLookup = Callable[[str], StoredFile | None]
+"""The caller's live uploaded file with this id, or ``None``."""
+
+# Vision limits (files and vision guide, 2026-09-11).
+MAX_IMAGES = 600
+MAX_IMAGE_URL = 8_192
+MAX_INLINE_IMAGE_BYTES = 32 * MIB
+MAX_REQUEST_IMAGE_BYTES = 64 * MIB
+MAX_REQUEST_IMAGE_BYTES_WITH_FILES = 200 * MIB
+MAX_IMAGE_SIDE = 8_192
+MANY_IMAGES = 15
+MAX_SIDE_MANY = 4_096
 
 #: Accepted ``reasoning_effort`` values and the effort they run at ("none" turns thinking off).
 EFFORTS: dict[str, str] = {
@@ -119,6 +136,8 @@ class ChatRequest:
     top_logprobs: int
     user_id: str | None
     prefix: dict[str, Any] | None  # the trailing ``prefix: true`` assistant message (beta)
+    schema: dict[str, Any] | None = None  # a JSON schema the answer must satisfy (Responses json_schema)
+    images: list[SeenImage] = _field(default_factory=list)  # in the order of the messages
 
 
 @dataclass(slots=True)
@@ -314,18 +333,22 @@ def _check_string_content(path: str, message: dict[str, Any], *, required: bool)
         raise _wrong_type(path, content, "a string")
 
 
-def _check_user_content(path: str, message: dict[str, Any]) -> bool:
-    """Returns whether the content carries an image."""
+_DETAILS = ("low", "high", "original", "auto")
+_IMAGE_TYPES_TEXT = "only JPEG, PNG, GIF and WebP images are supported"
+
+
+def _check_user_content(path: str, message: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Type-checks a user message's content; returns its image parts with their index."""
     if "content" not in message:
         raise _deser(f"{path}: missing field `content`")
     content = message["content"]
     if isinstance(content, str):
-        return False
+        return []
     mismatch = _deser(f"{path}: data did not match any variant of untagged enum ChatCompletionRequestContent")
     if not isinstance(content, list):
         raise mismatch
-    images = False
-    for part in content:
+    images: list[tuple[int, dict[str, Any]]] = []
+    for j, part in enumerate(content):
         if not isinstance(part, dict):
             raise mismatch
         kind = part.get("type")
@@ -337,15 +360,112 @@ def _check_user_content(path: str, message: dict[str, Any]) -> bool:
             url = image.get("url") if isinstance(image, dict) else image
             if not isinstance(url, str):
                 raise mismatch
-            images = True
+            detail = image.get("detail") if isinstance(image, dict) else None
+            if detail is not None and detail not in _DETAILS:
+                raise _deser(
+                    f"{path}.content[{j}].image_url.detail: unknown variant `{detail}`, expected one of "
+                    "`low`, `high`, `original`, `auto`"
+                )
+            images.append((j, part))
         elif kind == "file":
             file = part.get("file")
-            if not isinstance(file, dict) or not isinstance(file.get("file_id"), str):
+            if not isinstance(file, dict) or not (
+                isinstance(file.get("file_id"), str) or isinstance(file.get("file_data"), str)
+            ):
                 raise mismatch
-            images = True  # the Files API holds images only
+            images.append((j, part))
         else:
             raise mismatch
     return images
+
+
+@dataclass(slots=True)
+class SeenImage:
+    """One image of a request as the server read it."""
+
+    message: int
+    part: int
+    ref: str
+    """What identifies it (its URL or file id), for the prefix cache."""
+    image: ImageBytes | None
+    """``None``: an https URL (the emulator never fetches it)."""
+    detail: str | None
+    file_id: str | None
+
+    @property
+    def tokens(self) -> int:
+        return image_tokens(self.image, self.detail)
+
+    def describe(self) -> str:
+        """What the reply says it received: ``[image image/png 64x48, 1234 bytes]``."""
+        if self.image is None:
+            return f"[image at {self.ref[:80]}]"
+        return f"[image {self.image.describe()}]"
+
+
+def _inline_image(text: str, limit: int) -> ImageBytes:
+    data = decode_inline(text)
+    if data is None:
+        raise _Invalid(
+            bad_request("Invalid image data: inline images must be base64 (data:image/...;base64,...)")
+        )
+    image = read_image(data)
+    if image.mime not in IMAGE_TYPES:
+        raise _Invalid(bad_request(f"Unsupported image type: {_IMAGE_TYPES_TEXT}"))
+    if image.size > limit:
+        raise _Invalid(
+            bad_request(f"Image too large: inline and URL images may be at most {limit // MIB} MiB")
+        )
+    return image
+
+
+def _read_part(i: int, j: int, part: dict[str, Any], files: FileLookup | None) -> SeenImage:
+    if part["type"] == "image_url":
+        image = part["image_url"]
+        url: str = image["url"] if isinstance(image, dict) else image
+        detail = image.get("detail") if isinstance(image, dict) else None
+        if url[:5].lower() == "data:":
+            return SeenImage(i, j, url, _inline_image(url, MAX_INLINE_IMAGE_BYTES), detail, None)
+        if url[:8].lower() != "https://":
+            raise _Invalid(bad_request("Invalid image URL: only https and data: URLs are supported"))
+        if len(url) > MAX_IMAGE_URL:
+            raise _Invalid(bad_request(f"Image URL too long: at most {MAX_IMAGE_URL} characters"))
+        return SeenImage(i, j, url, None, detail, None)
+    file = part["file"]
+    file_id = file.get("file_id")
+    if isinstance(file_id, str):
+        stored = files(file_id) if files is not None else None
+        if stored is None:
+            raise _Invalid(
+                bad_request(
+                    f"File {file_id} not found: it does not exist, has expired or was deleted. "
+                    "Upload it again."
+                )
+            )
+        return SeenImage(i, j, file_id, stored.image, None, file_id)
+    data: str = file["file_data"]
+    return SeenImage(i, j, data, _inline_image(data, MAX_INLINE_IMAGE_BYTES), None, None)
+
+
+def _read_images(parts: list[tuple[int, int, dict[str, Any]]], files: FileLookup | None) -> list[SeenImage]:
+    if len(parts) > MAX_IMAGES:
+        raise _Invalid(bad_request(f"Too many images: at most {MAX_IMAGES} images per request"))
+    seen = [_read_part(i, j, part, files) for i, j, part in parts]
+    sides = [s.image.side for s in seen if s.image is not None]
+    if any(side > MAX_IMAGE_SIDE for side in sides):
+        raise _Invalid(bad_request(f"Image too large: at most {MAX_IMAGE_SIDE} pixels a side"))
+    if len(seen) >= MANY_IMAGES and any(side > MAX_SIDE_MANY for side in sides):
+        raise _Invalid(
+            bad_request(
+                f"Image too large: with {MANY_IMAGES} or more images a request, each image may have at most "
+                f"{MAX_SIDE_MANY} pixels a side"
+            )
+        )
+    with_files = any(s.file_id is not None for s in seen)
+    limit = MAX_REQUEST_IMAGE_BYTES_WITH_FILES if with_files else MAX_REQUEST_IMAGE_BYTES
+    if sum(s.image.size for s in seen if s.image is not None) > limit:
+        raise _Invalid(bad_request(f"Images too large: at most {limit // MIB} MiB of images per request"))
+    return seen
 
 
 def _check_tool_calls(path: str, calls: Any) -> list[str]:
@@ -376,8 +496,8 @@ def _check_tool_calls(path: str, calls: Any) -> list[str]:
     return ids
 
 
-def _messages(body: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
-    """Type-checks every message; returns them and whether any carries an image."""
+def _messages(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[int, int, dict[str, Any]]]]:
+    """Type-checks every message; returns them and their image parts (message index, part index, part)."""
     if "messages" not in body:
         raise _deser("missing field `messages`")
     messages = body["messages"]
@@ -385,7 +505,7 @@ def _messages(body: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
         raise _wrong_type("messages", messages, "a sequence")
     if not messages:
         raise _Invalid(bad_request("Invalid Format: messages must contain at least one message"))
-    images = False
+    images: list[tuple[int, int, dict[str, Any]]] = []
     for i, message in enumerate(messages):
         path = f"messages[{i}]"
         if not isinstance(message, dict):
@@ -405,14 +525,12 @@ def _messages(body: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
         if role == "system":
             _check_string_content(path, message, required=True)
         elif role == "user":
-            images = _check_user_content(path, message) or images
+            images += [(i, j, part) for j, part in _check_user_content(path, message)]
         elif role == "assistant":
             _check_string_content(path, message, required=False)
             calls = message.get("tool_calls")
             if calls is not None:
                 _check_tool_calls(path, calls)
-            if message.get("content") is None and not calls:
-                raise _deser(f"{path}: assistant message needs `content` or `tool_calls`")
             reasoning = message.get("reasoning_content")
             if reasoning is not None and not isinstance(reasoning, str):
                 raise _wrong_type(f"{path}.reasoning_content", reasoning, "a string")
@@ -562,7 +680,7 @@ def _tool_choice(body: dict[str, Any], functions: list[dict[str, Any]]) -> tuple
     return "named", name
 
 
-def _chat(body: Any, beta: bool) -> ChatRequest:
+def _chat(body: Any, beta: bool, files: FileLookup | None) -> ChatRequest:
     if not isinstance(body, dict):
         raise _deser(f"invalid type: {_kind(body)}, expected struct ChatCompletionRequest")
     model = _model(body)
@@ -631,6 +749,7 @@ def _chat(body: Any, beta: bool) -> ChatRequest:
     _check_tool_order(messages if prefix is None else messages[:-1])
     if images and not MODELS[model].vision:
         raise _Invalid(bad_request(MSG_NO_VISION))
+    seen = _read_images(images, files) if images else []
     return ChatRequest(
         model=model,
         messages=messages,
@@ -648,6 +767,7 @@ def _chat(body: Any, beta: bool) -> ChatRequest:
         top_logprobs=top_logprobs,
         user_id=user_id,
         prefix=prefix,
+        images=seen,
     )
 
 
@@ -699,10 +819,11 @@ def _fim(body: Any) -> FimRequest:
     )
 
 
-def parse_chat(body: Any, *, beta: bool) -> ChatRequest | ApiError:
-    """Validate a ``/chat/completions`` body; ``beta`` says whether it came in under ``/beta``."""
+def parse_chat(body: Any, *, beta: bool, files: FileLookup | None = None) -> ChatRequest | ApiError:
+    """Validate a ``/chat/completions`` body; ``beta`` says whether it came in under ``/beta``, ``files``
+    finds the caller's uploaded files by id (``None``: the caller has none)."""
     try:
-        return _chat(body, beta)
+        return _chat(body, beta, files)
     except _Invalid as invalid:
         return invalid.error
 

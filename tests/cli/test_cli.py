@@ -35,14 +35,17 @@ def _no_key(proc: subprocess.CompletedProcess[str], key: str) -> None:
 # chat
 
 
-def test_chat_streams_reasoning_then_a_blank_line_then_the_answer(deepseek_emulator: Any) -> None:
+def test_chat_piped_puts_only_the_answer_on_stdout_and_the_reasoning_on_stderr(
+    deepseek_emulator: Any,
+) -> None:
     deepseek_emulator.queue_reply(
         ScriptedReply(reasoning_content="Two and two make four.", content="The answer is 4.")
     )
     proc = run_cli("chat", "What is 2+2?", env=emulator_env(deepseek_emulator))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "Two and two make four.\n\nThe answer is 4.\n"
-    assert ANSI not in proc.stdout  # stdout is a pipe: plain text
+    assert proc.stdout == "The answer is 4.\n"  # `chat ... > answer.txt` holds the answer alone
+    assert proc.stderr == "Two and two make four.\n"
+    assert ANSI not in proc.stdout + proc.stderr  # neither is a terminal: plain text
     body = deepseek_emulator.requests[-1].json
     assert body["stream"] is True
     assert body["messages"] == [{"role": "user", "content": "What is 2+2?"}]
@@ -105,7 +108,7 @@ def test_chat_json_prints_the_parsed_object(deepseek_emulator: Any) -> None:
 
 def test_chat_json_without_json_in_the_prompt_is_refused_before_sending(deepseek_emulator: Any) -> None:
     proc = run_cli("chat", "--json", "Capital of France?", env=emulator_env(deepseek_emulator))
-    assert proc.returncode in (1, 2)
+    assert proc.returncode == 2  # refused before the network: a usage error
     assert "Traceback" not in proc.stderr
     assert "json" in proc.stderr.lower()
     assert deepseek_emulator.request_count("/chat/completions") == 0
@@ -118,10 +121,27 @@ def test_chat_json_without_json_in_the_prompt_is_refused_before_sending(deepseek
 def test_models_lists_the_served_models_with_catalogue_facts(deepseek_emulator: Any) -> None:
     proc = run_cli("models", env=emulator_env(deepseek_emulator))
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    header, *lines = proc.stdout.splitlines()
+    assert header.split()[:2] == ["MODEL", "NAME"]
+    assert "CACHE HIT / MISS / OUTPUT" in header
     assert [line.split()[0] for line in lines] == ["deepseek-flash", "deepseek-v4-pro"]
     assert "DeepSeek-V4.1-Flash" in lines[0]
     assert "$1.20" in lines[0]
+
+
+def test_models_json_is_a_list_with_the_catalogue_facts(deepseek_emulator: Any) -> None:
+    proc = run_cli("models", "--json", env=emulator_env(deepseek_emulator))
+    assert proc.returncode == 0, proc.stderr
+    models = json.loads(proc.stdout)
+    assert [m["id"] for m in models] == ["deepseek-flash", "deepseek-v4-pro"]
+    flash = models[0]
+    assert flash["context_window"] == 1_048_576  # 1M, the documents' figure
+    assert flash["max_output_tokens"] == 393_216
+    assert flash["usd_per_million_tokens_peak"] == {
+        "cache_hit_input": "0.006",
+        "cache_miss_input": "0.30",
+        "output": "1.20",
+    }
 
 
 def test_balance_shows_the_emulators_balance(deepseek_emulator: Any) -> None:
@@ -169,7 +189,6 @@ def _free_port() -> int:
 
 
 BAD_USAGE = [
-    ("chat",),  # no prompt
     ("chat", "--effort", "extreme", "hi"),
     ("chat", "--no-think", "--effort", "max", "hi"),
     ("frobnicate",),
@@ -191,9 +210,11 @@ def test_runs_without_an_emulator_exit_codes_and_messages() -> None:
         (("doctor", "--timeout", "2"), openai_only),
         (("chat", "hello"), clean_env()),
         (("--help",), clean_env()),
+        (("chat",), clean_env({"DEEPSEEK_API_KEY": "sk-test-0123456789abcdef"})),  # stdin is empty
+        (("chat", "hello"), unreachable),
         *((argv, clean_env()) for argv in BAD_USAGE),
     ]
-    doctor_down, doctor_no_key, no_key, helped, *bad = run_cli_many(calls)
+    doctor_down, doctor_no_key, no_key, helped, no_prompt, refused_connection, *bad = run_cli_many(calls)
 
     # doctor: an unreachable base URL fails the check, exit 1, with the fix
     assert doctor_down.returncode == 1, doctor_down.stdout + doctor_down.stderr
@@ -220,6 +241,14 @@ def test_runs_without_an_emulator_exit_codes_and_messages() -> None:
     for command in ("chat", "models", "balance", "doctor", "emulator", "demo"):
         assert command in helped.stdout
 
+    # no prompt and nothing on stdin: a usage error that says how to give one
+    _assert_quiet_failure(no_prompt, 2, "the prompt read from standard input is empty")
+
+    # nothing listens on the port: the error names host:port and what to check, in CLI words
+    _assert_quiet_failure(refused_connection, 1, f"could not connect to 127.0.0.1:{port}", "--base-url")
+    assert "max_retries" not in refused_connection.stderr
+    assert len(refused_connection.stderr.strip().splitlines()) == 1
+
     # bad usage: argparse's usage line and exit 2, no traceback
     for argv, proc in zip(BAD_USAGE, bad, strict=True):
         assert proc.returncode == 2, (argv, proc.stderr)
@@ -230,15 +259,21 @@ def test_runs_without_an_emulator_exit_codes_and_messages() -> None:
 def test_api_errors_exit_1_with_one_line_and_the_fix(deepseek_emulator: Any) -> None:
     deepseek_emulator.set_balance(deepseek_emulator.api_key, 0)
     proc = run_cli("chat", "hello", env=emulator_env(deepseek_emulator))
-    _assert_quiet_failure(proc, 1, "InsufficientBalanceError", "402", "Top up")
+    _assert_quiet_failure(
+        proc, 1, "DeepSeek 402 Insufficient Balance.", "top up", "`deepseek-openai balance`"
+    )
     assert len(proc.stderr.strip().splitlines()) == 1
+    assert "get_balance" not in proc.stderr  # the fix in command-line words
+    assert proc.stderr.count("Insufficient Balance") == 1  # the title is not said twice
     _no_key(proc, deepseek_emulator.api_key)
 
 
 def test_rate_limit_error_after_retries_exits_1(deepseek_emulator: Any) -> None:
     deepseek_emulator.fail_next(429, times=5)
     proc = run_cli("models", env=emulator_env(deepseek_emulator, DEEPSEEK_MAX_RETRIES="0"))
-    _assert_quiet_failure(proc, 1, "RateLimitError", "429")
+    _assert_quiet_failure(proc, 1, "DeepSeek 429 Rate Limit Reached", "run the command again")
+    assert "max_retries" not in proc.stderr
+    assert "DEEPSEEK_MAX_RETRIES" in proc.stderr
     assert deepseek_emulator.request_count("/models") == 1
 
 
@@ -323,14 +358,9 @@ def test_on_a_terminal_reasoning_is_dimmed_and_no_color_turns_styling_off(deepse
     assert plain == "Thinking hard.\n\nDone.\n"
 
 
-def test_emulator_command_serves_until_interrupted() -> None:
-    """`deepseek-openai emulator` prints its URL and key, serves the API, and stops cleanly on Ctrl-C."""
-    import signal
-
-    import httpx2
-
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "deepseek_openai", "emulator", "--api-key", "sk-emulator-cli-test-key"],
+def _serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "deepseek_openai", "emulator", *args],
         env=clean_env(),
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
@@ -339,21 +369,78 @@ def test_emulator_command_serves_until_interrupted() -> None:
         text=True,
         encoding="utf-8",
     )
+
+
+def _banner(proc: subprocess.Popen[str]) -> list[str]:
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:  # bounded by the test timeout
+        lines.append(line.rstrip("\n"))
+        if "Press Ctrl-C" in line:
+            break
+    return lines
+
+
+def test_emulator_command_prints_export_lines_logs_each_request_and_stops_on_ctrl_c() -> None:
+    """`deepseek-openai emulator`: ready-to-paste exports, one log line per request (no key), Ctrl-C stops."""
+    import signal
+
+    import httpx2
+
+    key = "sk-emulator-cli-test-key-0123456789"
+    proc = _serve("--api-key", key)
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:  # bounded by the test timeout
-            lines.append(line)
-            if line.startswith("Press Ctrl-C"):
-                break
-        base_url = next(line.split()[-1] for line in lines if line.startswith("base_url:"))
+        lines = _banner(proc)
+        exports = dict(
+            line.strip().removeprefix("export ").split("=", 1)
+            for line in lines
+            if line.strip().startswith("export ")
+        )
+        base_url = exports["DEEPSEEK_BASE_URL"]
         assert base_url.startswith("http://127.0.0.1:")
-        ok = httpx2.get(base_url + "/models", headers={"Authorization": "Bearer sk-emulator-cli-test-key"})
+        assert exports["DEEPSEEK_API_KEY"] == key
+        assert any("Echo: <your last message>" in line for line in lines)  # the made-up replies, explained
+        ok = httpx2.get(base_url + "/models", headers={"Authorization": f"Bearer {key}"})
         assert ok.status_code == 200
         assert [m["id"] for m in ok.json()["data"]] == ["deepseek-flash", "deepseek-v4-pro"]
-        assert httpx2.get(base_url + "/models", headers={"Authorization": "Bearer other"}).status_code == 401
+        refused = httpx2.get(base_url + "/models", headers={"Authorization": "Bearer other"})
+        assert refused.status_code == 401
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = [line for line in out.splitlines() if " /models " in line]
+    assert len(log) == 2, out
+    assert log[0].split()[1:4] == ["GET", "/models", "200"]
+    assert log[1].split()[1:4] == ["GET", "/models", "401"]
+    assert f"x-ds-trace-id={ok.headers['x-ds-trace-id']}" in log[0]
+    assert " ms " in log[0]
+    assert key not in "\n".join(log)  # the key is in the export line, never in a request line
+    assert "other" not in "\n".join(log)
+
+
+def test_emulator_on_all_interfaces_prints_the_loopback_url_and_a_busy_port_says_port_0() -> None:
+    import signal
+
+    proc = _serve("--host", "0.0.0.0", "--quiet")
+    try:
+        lines = _banner(proc)
+        listening = lines[0]
+        assert listening.startswith("DeepSeek emulator listening on http://127.0.0.1:"), lines
+        assert "0.0.0.0:" not in "\n".join(lines)
+        port = listening.rsplit(":", 1)[1]
+        busy = _serve("--port", port)
+        _, err = busy.communicate(timeout=30)
+        assert busy.returncode == 1
+        assert f"could not listen on 127.0.0.1:{port}" in err
+        assert "--port 0" in err
+        assert "port=0" not in err
+        assert "Traceback" not in err
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -23,6 +23,20 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "json_mode.py": ("{",),
     "errors.py": ("unsupported:", "refused:", "the request succeeded"),
     "cost.py": ("cache hits", "at peak", "off-peak", "balance:"),
+    "responses.py": (
+        "tool call: get_weather(",
+        "answer: Tool get_weather returned:",
+        "parsed: name=",
+        "finish: stop",
+    ),
+    "vision.py": (
+        "image: image/png 64x48",
+        "uploaded: file-api-",
+        "answer: Echo: What is in this picture? [image image/png 64x48",
+        "deleted: True",
+        "one call: Echo: Its colour? [image image/png 64x48",
+        "async: Echo: And this one? [image image/png 8x8",
+    ),
 }
 
 

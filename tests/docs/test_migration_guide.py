@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from deepseek_openai import RetiredModelWarning
 from tests.cli._util import ROOT, clean_env
 
 from ._snippets import Snippet, snippets
@@ -40,7 +42,7 @@ def test_snippet_runs_against_the_emulator(
     namespace: dict[str, Any] = {"__name__": "__snippet__"}
     code = compile(snippet.code, str(snippet.path) + f":{snippet.line}", "exec")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # snippets that show retired names
+        warnings.simplefilter("ignore", RetiredModelWarning)  # snippets that show retired names
         exec(code, namespace)
 
 
@@ -51,7 +53,8 @@ def test_pytest_snippet_passes_with_the_plugin(snippet: Snippet, tmp_path: Path)
     test_file.write_text(snippet.code, encoding="utf-8")
     env = clean_env()  # no key, no base URL: the plugin's fixtures need none
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
+        # -p no:asyncio: the README's tests need nothing beyond pytest and the [emulator] extra
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", str(test_file)],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -63,15 +66,65 @@ def test_pytest_snippet_passes_with_the_plugin(snippet: Snippet, tmp_path: Path)
     assert " passed" in proc.stdout
 
 
-def test_readme_keeps_the_two_fresh_machine_commands() -> None:
-    """.ci/run runs the README's test command; the demo command must install the emulator extra."""
+def _bash_block_after(text: str, heading: str) -> list[str]:
+    """The lines of the first ```bash block after ``heading``."""
+    section = text[text.index(heading) :]
+    block = section[section.index("```bash\n") + len("```bash\n") :]
+    return [line for line in block[: block.index("```")].splitlines() if line.strip()]
+
+
+def test_readme_installs_from_the_index_first_and_keeps_the_test_command() -> None:
+    """The first section installs from the package index; .ci/run runs the README's test command."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.index("## Installation") < readme.index("## Quick start")
+    assert _bash_block_after(readme, "## Installation") == ["pip install deepseek-openai"]
+    assert _bash_block_after(readme, "**From an empty folder") == EMPTY_FOLDER
+    assert "not made, endorsed or supported" in readme  # the "unofficial" line
     test_command = (
         "python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]' && python -m pytest"
     )
-    demo_command = (
-        "python -m venv .venv && . .venv/bin/activate && pip install -e '.[emulator]' && deepseek-openai demo"
-    )
     assert test_command in readme
-    assert demo_command in readme
+    assert 'python -m pytest -m "not slow"' in readme
     assert "python -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+EMPTY_FOLDER = [
+    "python -m venv .venv && . .venv/bin/activate",
+    "pip install 'deepseek-openai[emulator]'",
+    "deepseek-openai demo",
+]
+
+
+@pytest.mark.slow
+def test_the_installation_section_works_from_an_empty_folder(tmp_path: Path) -> None:
+    """The README's three lines, run in an empty folder, with the package built from this checkout
+    standing in for the index (the only change: the wheel's path instead of its name)."""
+    dist = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    [wheel] = dist.glob("deepseek_openai-*.whl")
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    script = " && ".join(EMPTY_FOLDER).replace("'deepseek-openai[emulator]'", f"'{wheel}[emulator]'")
+    env = clean_env({"VIRTUAL_ENV": None, "PYTHONPATH": None})
+    # `python` is this interpreter; the README's own venv then isolates everything from it
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    proc = subprocess.run(
+        ["bash", "-c", script],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "embedded DeepSeek emulator" in proc.stdout
+    assert "Done." in proc.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [".venv"]  # nothing else was needed

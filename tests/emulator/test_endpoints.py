@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from openai.types.chat import ChatCompletionContentPartImageParam
+from openai.types.chat import ChatCompletionContentPartImageParam, ChatCompletionMessageParam
 
 from deepseek_openai.testing import DeepSeekEmulator
+from tests.images import data_url, png
 
 from .conftest import USER
 
@@ -41,6 +42,22 @@ def test_thinking_off_has_no_reasoning(raw: openai.OpenAI, extra: dict[str, obje
     assert reply.usage is not None
     assert reply.usage.completion_tokens_details is not None
     assert reply.usage.completion_tokens_details.reasoning_tokens == 0
+
+
+@pytest.mark.parametrize(
+    ("prompt", "opening"),
+    [
+        ("My name is Ada.", "Thinking about: My name is Ada. The"),
+        ("Why?", "Thinking about: Why? The"),
+        ("hi", "Thinking about: hi. The"),
+    ],
+)
+def test_the_made_up_reasoning_ends_its_first_sentence_with_one_stop(
+    raw: openai.OpenAI, prompt: str, opening: str
+) -> None:
+    messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": prompt}]
+    reply = raw.chat.completions.create(model="deepseek-flash", messages=messages)
+    assert getattr(reply.choices[0].message, "reasoning_content", "").startswith(opening)
 
 
 def test_effort_changes_reasoning_length(raw: openai.OpenAI) -> None:
@@ -175,10 +192,13 @@ def test_logprobs(raw: openai.OpenAI) -> None:
 def test_vision_on_flash(raw: openai.OpenAI) -> None:
     image: ChatCompletionContentPartImageParam = {
         "type": "image_url",
-        "image_url": {"url": "data:image/png;base64,AAAA"},
+        "image_url": {"url": data_url(png(3, 2))},
     }
     reply = raw.chat.completions.create(
         model="deepseek-flash",
         messages=[{"role": "user", "content": [{"type": "text", "text": "what is it"}, image]}],
     )
-    assert reply.choices[0].message.content == "Echo: what is it [image]"
+    # what the server read: the type from the bytes, the pixels and the size
+    assert (
+        reply.choices[0].message.content == f"Echo: what is it [image image/png 3x2, {len(png(3, 2))} bytes]"
+    )

@@ -199,11 +199,15 @@ def test_cli_serves_until_terminated() -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(4)]
-        base_url = lines[1].split()[-1]
+        lines: list[str] = []
+        while not lines or "Press Ctrl-C" not in lines[-1]:  # bounded: the banner is a dozen lines
+            lines.append(proc.stdout.readline())
+            assert len(lines) < 40, lines
+        exports = [line.split("export ", 1)[1].strip() for line in lines if "export " in line]
+        assert exports[1] == "DEEPSEEK_API_KEY=sk-cli-key-1234"
+        base_url = exports[0].removeprefix("DEEPSEEK_BASE_URL=")
         assert base_url.startswith("http://127.0.0.1:")
-        assert lines[2].split()[-1] == base_url + "/beta"
-        assert lines[3].split()[-1] == "sk-cli-key-1234"
+        assert any(f"beta URL: {base_url}/beta" in line for line in lines)
         with openai.OpenAI(api_key="sk-cli-key-1234", base_url=base_url, max_retries=0) as client:
             assert [m.id for m in client.models.list()] == ["deepseek-flash", "deepseek-v4-pro"]
         proc.send_signal(signal.SIGTERM)

@@ -151,6 +151,20 @@ def test_reasoning_content_sent_back_is_accepted(raw: openai.OpenAI) -> None:
     assert reply.choices[0].message.content == "Tool get_weather returned: sunny"
 
 
+def test_strict_tools_outside_beta_are_accepted_and_not_enforced(raw: openai.OpenAI) -> None:
+    """deepseek-api.md section 11: the standard URL accepts strict=True and ignores it (no schema check)."""
+    loose = {"type": "object", "properties": {"city": {"type": "string", "maxLength": 5}}}
+    tool: Any = {"type": "function", "function": {"name": "f", "strict": True, "parameters": loose}}
+    reply = raw.chat.completions.create(model="deepseek-flash", messages=USER, tools=[tool])
+    assert reply.choices[0].message is not None
+
+
+def test_assistant_turn_with_null_content_and_no_tool_calls_is_accepted(raw: openai.OpenAI) -> None:
+    """deepseek-api.md section 5: assistant content is "str or null", tool_calls optional."""
+    history: Any = [*USER, {"role": "assistant", "content": None}, *USER]
+    assert raw.chat.completions.create(model="deepseek-flash", messages=history).choices
+
+
 def test_tool_choice_required_without_thinking_works(raw: openai.OpenAI) -> None:
     reply = raw.chat.completions.create(
         model="deepseek-flash",
@@ -198,7 +212,8 @@ def test_malformed_json_body_is_400(http: httpx2.Client) -> None:
         "/chat/completions", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert response.json()["error"]["message"].startswith("Failed to deserialize the JSON body")
+    # axum's wording for a syntax error (deepseek-api.md section 11 quotes one)
+    assert response.json()["error"]["message"].startswith("Failed to parse the request body as JSON: ")
 
 
 def test_context_too_long(raw: openai.OpenAI) -> None:

@@ -45,6 +45,18 @@ UNSERVED: dict[str, Callable[[DeepSeek], Any]] = {
     "responses.delete": lambda c: c.responses.delete("resp_1"),
     "responses.cancel": lambda c: c.responses.cancel("resp_1"),
     "responses.input_items.list": lambda c: c.responses.input_items.list("resp_1"),
+    "responses.compact": lambda c: c.responses.compact(model="deepseek-flash", input="hi"),
+    "responses.input_tokens.count": lambda c: c.responses.input_tokens.count(model="deepseek-flash"),
+    "responses.stream(response_id=...)": lambda c: c.responses.stream(response_id="resp_1"),
+    "responses.connect": lambda c: c.responses.connect(),
+    "beta.responses.retrieve": lambda c: c.beta.responses.retrieve("resp_1"),
+    "beta.responses.delete": lambda c: c.beta.responses.delete("resp_1"),
+    "beta.responses.cancel": lambda c: c.beta.responses.cancel("resp_1"),
+    "beta.responses.compact": lambda c: c.beta.responses.compact(model="deepseek-flash", input="hi"),
+    "beta.responses.input_items.list": lambda c: c.beta.responses.input_items.list("resp_1"),
+    "beta.responses.input_tokens.count": lambda c: c.beta.responses.input_tokens.count(model="x"),
+    "beta.responses.connect": lambda c: c.beta.responses.connect(),
+    "streaming responses.delete": lambda c: c.responses.with_streaming_response.delete("resp_1"),
     "post /embeddings": lambda c: c.post("/embeddings", body={"input": "x"}, cast_to=object),
     "get /fine_tuning/jobs": lambda c: c.get("/fine_tuning/jobs", cast_to=object),
     "get /v1/batches": lambda c: c.get("/v1/batches", cast_to=object),
@@ -69,6 +81,12 @@ ASYNC_UNSERVED: dict[str, Callable[[AsyncDeepSeek], Any]] = {
     "chat.completions.delete": lambda c: c.chat.completions.delete("chatcmpl-1"),
     "models.delete": lambda c: c.models.delete("deepseek-flash"),
     "responses.retrieve": lambda c: c.responses.retrieve("resp_1"),
+    "responses.cancel": lambda c: c.responses.cancel("resp_1"),
+    "responses.compact": lambda c: c.responses.compact(model="deepseek-flash", input="hi"),
+    "responses.input_items.list": lambda c: c.responses.input_items.list("resp_1"),
+    "responses.connect": lambda c: c.responses.connect(),
+    "beta.responses.delete": lambda c: c.beta.responses.delete("resp_1"),
+    "beta.responses.connect": lambda c: c.beta.responses.connect(),
     "post /embeddings": lambda c: c.post("/embeddings", body={"input": "x"}, cast_to=object),
     "streaming models.delete": lambda c: c.with_streaming_response.models.delete("deepseek-flash"),
 }
@@ -97,6 +115,12 @@ def test_the_advice_names_what_to_do_instead(recorder: Recorder) -> None:
         "models.delete": "client.models.list()",
         "files.content": "keep your own copy",
         "responses.retrieve": "resend the whole input",
+        "responses.cancel": "stream.close()",
+        "responses.compact": "shorten the input yourself",
+        "responses.input_items.list": "keep the input you sent yourself",
+        "responses.input_tokens.count": "usage.input_tokens",
+        "responses.connect": "stream=True",
+        "beta.responses.connect": "stream=True",
         "post /embeddings": "embedding provider",
         "get /fine_tuning/jobs": "few-shot",
     }
@@ -135,6 +159,8 @@ def test_beta_only_fim_on_the_standard_url_is_refused(recorder: Recorder) -> Non
     with pytest.raises(DeepSeekRequestError, match="beta"):
         client.completions.create(model="deepseek-flash", prompt="def f(")
     assert recorder.requests == []
+    fim = {"id": "c", "object": "text_completion", "created": 1, "model": "deepseek-flash"}
+    recorder.reply(200, json={**fim, "choices": [{"index": 0, "text": "x", "finish_reason": "stop"}]})
     client.beta_client.completions.create(model="deepseek-flash", prompt="def f(", max_tokens=8)
     assert str(recorder.last.url) == f"{BETA}/completions"
 
@@ -212,3 +238,57 @@ def test_every_row_is_found_by_its_own_method_and_path() -> None:
 def test_locate(url: str, is_beta: bool, base: str | None, path: str, query: str) -> None:
     located = locate("post", url, standard=STANDARD, beta=BETA, is_beta=is_beta)
     assert (located.base, located.path, located.query) == (base, path, query)
+
+
+def test_every_method_of_the_responses_namespaces_is_served_or_refused(recorder: Recorder) -> None:
+    """Each public member of client.responses and client.beta.responses (as installed) either reaches
+    POST /responses or is refused before the network: nothing from section 12 slips by. A method a
+    new openai adds fails here until it is decided."""
+    client = sync_client(recorder)
+    refused: dict[str, Callable[[Any], Any]] = {
+        "retrieve": lambda ns: ns.retrieve("resp_1"),
+        "delete": lambda ns: ns.delete("resp_1"),
+        "cancel": lambda ns: ns.cancel("resp_1"),
+        "compact": lambda ns: ns.compact(model="deepseek-flash", input="hi"),
+        "connect": lambda ns: ns.connect(),
+        "input_items": lambda ns: ns.input_items.list("resp_1"),
+        "input_tokens": lambda ns: ns.input_tokens.count(model="deepseek-flash"),
+    }
+    served = {"create", "parse", "stream", "with_raw_response", "with_streaming_response"}
+    for path in (("responses",), ("beta", "responses")):
+        namespace: Any = client
+        for part in path:
+            namespace = getattr(namespace, part)
+        members = {n for n in dir(namespace) if not n.startswith("_")}
+        assert members - served == set(refused) & members, (path, members - served - set(refused))
+        for name in members - served:
+            with pytest.raises(UnsupportedFeatureError):
+                drive_sync(refused[name](namespace))
+            assert recorder.requests == [], (path, name)
+
+
+def test_a_stateful_responses_call_is_refused_in_warn_mode_and_off_mode_gets_the_404_advice(
+    recorder: Recorder,
+) -> None:
+    """DeepSeek keeps no responses (deepseek-api.md section 12): it would answer 404, so the default
+    mode refuses before sending; off sends it, and the 404 says what to do instead."""
+    recorder.default = lambda req: httpx2.Response(404, json={"error": {"message": "Not Found"}})
+    with pytest.raises(UnsupportedFeatureError, match="stateless") as refused:
+        sync_client(recorder, guard_mode="warn").responses.retrieve("resp_1")
+    assert isinstance(refused.value, openai.BadRequestError)
+    assert recorder.requests == []
+    with pytest.raises(openai.NotFoundError) as info:
+        sync_client(recorder, guard_mode="off").responses.retrieve("resp_1")
+    assert len(recorder.requests) == 1
+    assert "resend the whole input each turn" in str(info.value)
+    assert "Check base_url" not in str(info.value)
+
+
+def test_beta_responses_create_goes_to_the_standard_url_and_meets_the_rules(recorder: Recorder) -> None:
+    recorder.default = lambda req: httpx2.Response(200, json={"id": "resp_1", "object": "response"})
+    client = sync_client(recorder, beta=True, thinking=False)
+    client.beta.responses.create(model="deepseek-flash", input="hi")
+    assert str(recorder.last.url) == f"{STANDARD}/responses?beta=true"
+    assert json.loads(recorder.last.content)["reasoning"] == {"effort": "none"}
+    with pytest.raises(UnsupportedFeatureError):
+        client.beta.responses.create(model="deepseek-flash", input="hi", store=True)

@@ -14,7 +14,7 @@ from openai.types.chat import ChatCompletionFunctionToolParam, ChatCompletionMes
 from openai.types.shared_params import ResponseFormatJSONSchema
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
-from deepseek_openai._errors import DeepSeekCompatibilityWarning
+from deepseek_openai._errors import DeepSeekCompatibilityWarning, RetiredModelWarning
 from tests.conftest import Recorder, completion_body
 
 from ._support import async_client, drive_async, drive_sync, sync_client
@@ -264,7 +264,7 @@ def test_the_callers_body_is_never_mutated(recorder: Recorder) -> None:
         {"role": "user", "content": "again"},
     ]
     snapshot = [dict(m) for m in messages]
-    with pytest.warns(DeprecationWarning, match="deepseek-reasoner"):
+    with pytest.warns(RetiredModelWarning, match="deepseek-reasoner"):
         sync_client(recorder).chat.completions.create(
             model="deepseek-reasoner", messages=messages, tools=TOOLS, max_completion_tokens=5
         )

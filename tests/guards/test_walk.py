@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import io
 import itertools
 import re
 import warnings
@@ -18,14 +19,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx2
 import openai
 import pytest
+from openai.resources.responses import Responses
 
-from deepseek_openai import DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
+from deepseek_openai import DeepSeek, DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
 from deepseek_openai._catalogue import MODELS, Feature
-from deepseek_openai._endpoints import SUPPORTED_SUBNAMESPACES, unsupported_namespaces
+from deepseek_openai._endpoints import SUPPORTED_SUBNAMESPACES, UNSERVED_METHODS, unsupported_namespaces
 from deepseek_openai._rules import RULES, Action, Policy
 from tests.conftest import Recorder
+from tests.images import PDF, ask, data_url, image_url, png
 
 from ._support import drive_sync, sync_client
 
@@ -34,6 +38,35 @@ USER = [{"role": "user", "content": "hi"}]
 FLASH = "deepseek-flash"
 PRO = "deepseek-v4-pro"
 LACKING = "deepseek-flash-lacking"  # a catalogue row the walk adds, lacking one feature
+MIB = 1024 * 1024
+
+
+class Sparse(io.BytesIO):
+    """A seekable file that says it is ``size`` bytes long but holds only ``head`` (no 64 MiB in memory)."""
+
+    name = "/tmp/sparse.png"
+
+    def __init__(self, head: bytes, size: int) -> None:
+        super().__init__()
+        self.head, self.size, self.at = head, size, 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.at
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.at = offset if whence == 0 else self.at + offset if whence == 1 else self.size + offset
+        return self.at
+
+    def read(self, n: int | None = -1) -> bytes:
+        data = self.head[self.at : self.at + n if n is not None and n >= 0 else None]
+        self.at += len(data)
+        return data
 
 
 @dataclass(frozen=True)
@@ -61,10 +94,15 @@ class Translation:
     sent: dict[str, Any]
     """Keys that must be in the body sent (value None: must be absent)."""
     warning: tuple[str, str, str] | None = None
-    """(what, dated why, fix) fragments of the DeprecationWarning, if one is expected."""
+    """(what, dated why, fix) fragments of the RetiredModelWarning, if one is expected."""
     client: dict[str, Any] = field(default_factory=dict)
-    path: str = "/chat/completions"
-    """Where the request must go (strict tools: the beta URL, deepseek-api.md section 11)."""
+    path: str | None = None
+    """Where the request must go (strict tools: the beta URL, deepseek-api.md section 11); by default
+    the endpoint's own path (checked for chat and Responses calls)."""
+    call: Callable[[DeepSeek], Any] | None = None
+    """The call to make instead of a chat call with ``kwargs`` (``sent``: the multipart form's fields)."""
+    endpoint: str = "chat"
+    """``chat`` or ``responses``: which create() the kwargs go to."""
 
 
 def chat(**kwargs: Any) -> Callable[[DeepSeek], Any]:
@@ -86,6 +124,37 @@ def fim(beta: bool = True, **kwargs: Any) -> Callable[[DeepSeek], Any]:
 
 STRICT_OBJECT = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 """The smallest schema inside DeepSeek's strict subset (deepseek-api.md section 8)."""
+
+
+def later(make: Callable[[], Callable[[DeepSeek], Any]]) -> Callable[[DeepSeek], Any]:
+    """A call whose (large) request is built only when the case runs, not when the module loads."""
+
+    def call(client: DeepSeek) -> Any:
+        return make()(client)
+
+    return call
+
+
+def responses_input(items: list[Any], model: str = FLASH) -> Callable[[DeepSeek], Any]:
+    return lambda c: c.responses.create(model=model, input=items)
+
+
+def input_image(url: str, detail: str = "auto") -> dict[str, Any]:
+    return {"type": "input_image", "image_url": url, "detail": detail}
+
+
+def responses(**kwargs: Any) -> Callable[[DeepSeek], Any]:
+    """A Responses call; fields the SDK has no keyword for go in extra_body."""
+    params = inspect.signature(Responses.create).parameters
+    kwargs.setdefault("model", FLASH)
+    kwargs.setdefault("input", "hi")
+    extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in params}
+    return lambda c: c.responses.create(**kwargs, extra_body=extra or None)
+
+
+def rtool(name: str = "get_weather", **fields: Any) -> dict[str, Any]:
+    """A Responses function tool (flat: name and parameters on the tool itself)."""
+    return {"type": "function", "name": name, "parameters": {"type": "object"}, **fields}
 
 
 def tool(name: str = "get_weather", **function: Any) -> dict[str, Any]:
@@ -187,12 +256,6 @@ REQUEST_CASES: list[Case] = [
     ),
     Case("rule:thinking.invalid", chat(thinking="yes"), "thinking='yes'", "get_client(thinking=False)"),
     Case(
-        "rule:thinking.contradiction",
-        chat(thinking={"type": "disabled"}, reasoning_effort="high"),
-        "contradicts reasoning_effort='high'",
-        "set only one of them",
-    ),
-    Case(
         "rule:history.reasoning_content",
         chat(messages=[*USER, {"role": "assistant", "content": "x"}, *USER], tools=[tool()]),
         "assistant messages at index 1 have no reasoning_content",
@@ -229,10 +292,22 @@ REQUEST_CASES: list[Case] = [
         "move the prefix message to the end",
     ),
     Case(
-        "rule:messages.assistant_empty",
-        chat(messages=[*USER, {"role": "assistant"}, *USER]),
-        "neither content nor tool_calls",
-        "drop the empty turn",
+        "rule:messages.content_missing",
+        chat(messages=[{"role": "system"}, *USER]),
+        "messages[0] ('system') has no content",
+        "pass model.model_dump()",
+    ),
+    Case(
+        "rule:messages.role",
+        chat(messages=[{"content": "x"}]),
+        "messages[0] has no role",
+        "give every message a role",
+    ),
+    Case(
+        "rule:messages.part_shape",
+        chat(messages=[{"role": "user", "content": ["hello", "world"]}]),
+        "has a str in its content list",
+        "{'type': 'text', 'text': ...}",
     ),
     Case(
         "rule:messages.tool_order",
@@ -363,6 +438,210 @@ REQUEST_CASES: list[Case] = [
         "move the image into a user message",
     ),
     Case("rule:user_id", chat(user_id="a@b.c"), "user_id='a@b.c'", "hash e-mail addresses"),
+    # -- images (deepseek-api.md section 13)
+    Case(
+        "rule:messages.image_part",
+        chat(messages=ask({"type": "image_url", "image_url": {}})),  # type: ignore[typeddict-item]
+        "messages[0].content[1] is an image_url part without a url",
+        "deepseek_openai.image_part(",
+    ),
+    Case(
+        "rule:messages.image_scheme",
+        chat(messages=ask(image_url("file:///tmp/cat.png"))),
+        "has the image URL 'file:///tmp/cat.png'",
+        "use an https URL",
+    ),
+    Case(
+        "rule:messages.image_url_length",
+        chat(messages=ask(image_url("https://example.com/" + "a" * 8173))),
+        "an image URL of 8,193 characters",
+        "use a shorter URL",
+    ),
+    Case(
+        "rule:messages.image_detail",
+        chat(messages=ask(image_url("https://example.com/a.png", detail="medium"))),
+        "detail='medium'",
+        "leave detail out",
+    ),
+    Case(
+        "rule:messages.image_data",
+        chat(messages=ask(image_url("data:image/png,%89PNG%0D%0A"))),
+        "inline image data that is not base64",
+        "image_part(data)",
+    ),
+    Case(
+        "rule:messages.image_type",
+        chat(messages=ask(image_url(data_url(PDF, "image/png")))),
+        "messages[0].content[1] is a PDF document",
+        "convert the image to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:messages.image_size",
+        later(lambda: chat(messages=ask(image_url(data_url(png(pad=32 * MIB)))))),
+        "is an inline image of 32.0 MiB",
+        "client.files.create(",
+    ),
+    Case(
+        "rule:messages.image_pixels",
+        chat(messages=ask(image_url(data_url(png(8193, 1))))),
+        "is 8193 x 1 pixels",
+        "scale the image down",
+    ),
+    Case(
+        "rule:images.count",
+        chat(messages=ask(*[image_url(data_url(png()))] * 601)),
+        "the request carries 601 images",
+        "send the images over several requests",
+    ),
+    Case(
+        "rule:images.pixels_many",
+        chat(messages=ask(image_url(data_url(png(4097, 1))), *[image_url(data_url(png()))] * 14)),
+        "the request carries 15 images and messages[0].content[1] is 4097 x 1 pixels",
+        "scale the larger images down to 4096 pixels a side",
+    ),
+    Case(
+        "rule:request.size",
+        later(lambda: chat(messages=ask(*[image_url(data_url(png(pad=20 * MIB)))] * 2))),
+        "the request carries 53.3 MiB",
+        "send their file ids",
+    ),
+    # -- the same over a Responses input (input_image parts; sections 12 and 13)
+    Case(
+        "rule:responses.image_role",
+        responses_input([{"role": "assistant", "content": [input_image(data_url(png()))]}]),
+        "input[0].content[0] ('assistant') is an input_image",
+        "move the image into a user message",
+    ),
+    Case(
+        "rule:responses.vision",
+        responses_input([{"role": "user", "content": [input_image(data_url(png()))]}], model=PRO),
+        "input[0].content[0] is an input_image for model 'deepseek-v4-pro'",
+        "use model='deepseek-flash'",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.image_part",
+        responses_input([{"role": "user", "content": [{"type": "input_image", "detail": "auto"}]}]),
+        "input[0].content[0] is an input_image part with neither image_url nor file_id",
+        "give the part its image_url",
+    ),
+    Case(
+        "rule:responses.image_scheme",
+        responses_input([{"role": "user", "content": [input_image("ftp://example.com/a.png")]}]),
+        "has the image URL 'ftp://example.com/a.png'",
+        "use an https URL",
+    ),
+    Case(
+        "rule:responses.image_url_length",
+        responses_input([{"role": "user", "content": [input_image("https://example.com/" + "a" * 8173)]}]),
+        "an image URL of 8,193 characters",
+        "use a shorter URL",
+    ),
+    Case(
+        "rule:responses.image_detail",
+        responses_input([{"role": "user", "content": [input_image("https://example.com/a.png", "ultra")]}]),
+        "detail='ultra'",
+        "leave detail out",
+    ),
+    Case(
+        "rule:responses.image_data",
+        responses_input([{"role": "user", "content": [input_image("data:image/png,%89PNG")]}]),
+        "inline image data that is not base64",
+        "image_part(data)",
+    ),
+    Case(
+        "rule:responses.image_type",
+        responses_input([{"role": "user", "content": [input_image(data_url(PDF))]}]),
+        "input[0].content[0] is a PDF document",
+        "convert the image to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.image_size",
+        later(
+            lambda: responses_input([{"role": "user", "content": [input_image(data_url(png(pad=32 * MIB)))]}])
+        ),
+        "is an inline image of 32.0 MiB",
+        "client.files.create(",
+    ),
+    Case(
+        "rule:responses.image_pixels",
+        responses_input([{"role": "user", "content": [input_image(data_url(png(1, 8193)))]}]),
+        "is 1 x 8193 pixels",
+        "scale the image down",
+    ),
+    # the per-request totals count input_image parts too (section 13's limits are per request)
+    Case(
+        "rule:images.count",
+        responses_input([{"role": "user", "content": [input_image(data_url(png()))] * 601}]),
+        "the request carries 601 images",
+        "send the images over several requests",
+    ),
+    Case(
+        "rule:images.pixels_many",
+        responses_input(
+            [
+                {
+                    "role": "user",
+                    "content": [input_image(data_url(png(1, 4097))), *[input_image(data_url(png()))] * 14],
+                }
+            ]
+        ),
+        "the request carries 15 images and input[0].content[0] is 1 x 4097 pixels",
+        "scale the larger images down to 4096 pixels a side",
+    ),
+    Case(
+        "rule:request.size",
+        later(
+            lambda: responses_input(
+                [{"role": "user", "content": [input_image(data_url(png(pad=20 * MIB)))] * 2}]
+            )
+        ),
+        "the request carries 53.3 MiB",
+        "send their file ids",
+    ),
+    # -- uploads (deepseek-api.md section 13)
+    Case(
+        "rule:files.file",
+        lambda c: c.post("/files", body={"purpose": "user_data"}, cast_to=object),
+        "the upload carries no file",
+        "file=open(path, 'rb')",
+    ),
+    Case(
+        "rule:files.purpose",
+        lambda c: c.files.create(file=png(), purpose="fine-tune"),
+        "purpose='fine-tune'",
+        "pass purpose='user_data'",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:files.type",
+        lambda c: c.files.create(file=("report.png", PDF), purpose="user_data"),
+        "the file 'report.png' is a PDF document",
+        "convert images to PNG or JPEG",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:files.size",
+        lambda c: c.files.create(file=Sparse(png(), 64 * MIB + 1), purpose="user_data"),
+        "the file 'sparse.png' is 64.0 MiB",
+        "scale the image down",
+    ),
+    Case(
+        "rule:files.filename",
+        lambda c: c.files.create(file=("x" * 509 + ".png", png()), purpose="user_data"),
+        "the file name has 513 characters",
+        "pass a shorter name",
+    ),
+    Case(
+        "rule:files.expires_after",
+        lambda c: c.files.create(
+            file=png(), purpose="user_data", expires_after={"anchor": "created_at", "seconds": 3599}
+        ),
+        "expires_after={'anchor': 'created_at', 'seconds': 3599}",
+        "or leave it out",
+    ),
     # Rows that read a feature off the catalogue: every current model has these, so the walk adds
     # a row that lacks one (the rule must follow the catalogue, not a model name).
     Case(
@@ -453,6 +732,166 @@ REQUEST_CASES: list[Case] = [
     Case("rule:fim.logprobs", fim(logprobs=21), "logprobs=21 for FIM", "use a value from 0 to 20"),
     Case("rule:n", fim(n=2), "n=2", "remove n", error=UnsupportedFeatureError),
     Case("rule:openai_only.best_of", fim(best_of=2), "best_of=2", "remove best_of"),
+    # -- the Responses API (deepseek-api.md section 12): stateless, function tools, reasoning.effort
+    Case(
+        "rule:responses.previous_response_id",
+        responses(previous_response_id="resp_1"),
+        "previous_response_id='resp_1'",
+        "resend the whole conversation as input",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.conversation",
+        responses(conversation="conv_1"),
+        "conversation='conv_1'",
+        "resend the whole conversation as input",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.background",
+        responses(background=True),
+        "background=True",
+        "drop background",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.store",
+        responses(store=True),
+        "store=True",
+        "store=False",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.prompt",
+        responses(prompt={"id": "pmpt_1"}),
+        "stored prompt template",
+        "instructions=",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.item_reference",
+        responses(input=[{"type": "item_reference", "id": "msg_1"}]),
+        "input[0] is an item_reference",
+        "send the item itself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.include.encrypted_content",
+        responses(include=["reasoning.encrypted_content"]),
+        "encrypted reasoning",
+        "replay the reasoning items themselves",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.include",
+        responses(include=["web_search_call.action.sources"]),
+        "include=['web_search_call.action.sources']",
+        "remove include",
+    ),
+    Case(
+        "rule:responses.tools.builtin",
+        responses(tools=[{"type": "web_search"}]),
+        "tools[0] has type 'web_search'",
+        "{'type': 'function', 'name': ...",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.tools.builtin",
+        responses(tools=[rtool(), {"type": "code_interpreter", "container": {"type": "auto"}}]),
+        "tools[1] has type 'code_interpreter'",
+        "implement the tool yourself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.tools.custom",
+        responses(tools=[{"type": "custom", "name": "run_sql"}]),
+        "custom tool 'run_sql'",
+        "offer it as a function tool",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.truncation",
+        responses(truncation="auto"),
+        "truncation='auto'",
+        "shorten the input yourself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "rule:responses.reasoning.summary",
+        responses(reasoning={"summary": "auto"}),
+        "reasoning.summary='auto'",
+        "get_reasoning(response)",
+    ),
+    Case(
+        "rule:responses.reasoning_effort.invalid",
+        responses(reasoning={"effort": "turbo"}),
+        "reasoning.effort='turbo'",
+        "{'effort': 'none'} to turn thinking off",
+    ),
+    Case(
+        "rule:responses.thinking.contradiction",
+        responses(thinking={"type": "disabled"}, reasoning={"effort": "high"}),
+        "contradict each other",
+        "set only reasoning={'effort': ...}",
+    ),
+    Case(
+        "rule:responses.max_output_tokens",
+        responses(max_output_tokens=400_000),
+        "max_output_tokens=400000",
+        "max_output_tokens <= 393216",
+    ),
+    Case(
+        "rule:responses.max_output_tokens",
+        responses(max_output_tokens=0),
+        "max_output_tokens=0",
+        "1 <= max_output_tokens",
+    ),
+    Case(
+        "rule:responses.text.format",
+        responses(text={"format": {"type": "xml"}}),
+        "text.format={'type': 'xml'}",
+        "client.responses.parse(text_format=Model)",
+    ),
+    *(
+        Case(f"rule:openai_only.{name}", responses(**{name: value}), f"{name}=", fix)
+        for name, value, fix in (
+            ("user", "u1", "remove user"),
+            ("safety_identifier", "u1", "remove safety_identifier"),
+            ("max_tool_calls", 3, "stop your tool loop yourself"),
+            ("top_logprobs", 5, "remove top_logprobs"),
+            ("stream_options", {"include_obfuscation": False}, "remove stream_options"),
+            ("access_programs", {"x": 1}, "remove access_programs"),
+            ("image", {"x": 1}, "remove image"),
+            ("background_options", {"x": 1}, "remove background_options"),
+            ("context_management", [{"type": "compaction"}], "shorten the input yourself"),
+        )
+    ),
+    # rows shared with chat also guard the Responses API
+    Case("rule:openai_only.metadata", responses(metadata={"a": "b"}), "metadata=", "remove metadata"),
+    Case(
+        "rule:openai_only.parallel_tool_calls",
+        responses(tools=[rtool()], parallel_tool_calls=False),
+        "parallel_tool_calls=False",
+        "handle every tool call",
+    ),
+    Case("rule:temperature", responses(temperature=3), "temperature=3", "from 0 to 2"),
+    Case("rule:tools.name", responses(tools=[rtool("get weather")]), "function name 'get weather'", "rename"),
+    Case("rule:tools.unique", responses(tools=[rtool(), rtool()]), "appears twice", "its own name"),
+    Case(
+        "rule:model.retired",
+        responses(model="deepseek-chat"),
+        "model='deepseek-chat' is retired",
+        "use model='deepseek-flash', reasoning={'effort': 'none'}",
+        client={"retired_model_policy": "error"},
+    ),
+    Case(
+        "rule:allow_tools",
+        responses(tools=[rtool()]),
+        "allow_tools=False",
+        "allow_tools=True",
+        client={"allow_tools": False},
+        error=UnsupportedFeatureError,
+    ),
 ]
 
 TRANSLATIONS: list[Translation] = [
@@ -474,6 +913,33 @@ TRANSLATIONS: list[Translation] = [
         {"tools": [tool(strict=True, parameters=STRICT_OBJECT)]},
         path="/beta/chat/completions",
     ),
+    Translation(
+        "rule:files.purpose.vision",
+        {},
+        {"purpose": "user_data"},
+        call=lambda c: c.files.create(file=png(), purpose="vision"),
+    ),
+    # deepseek-api.md section 5: both are DeepSeek's parameters and no error is documented for the
+    # pair, so the body goes as given (with a warning; see tests/test_pipeline.py).
+    Translation(
+        "rule:thinking.contradiction",
+        {"thinking": {"type": "disabled"}, "reasoning_effort": "high"},
+        {"thinking": {"type": "disabled"}, "reasoning_effort": "high"},
+    ),
+    # Section 5: only user content may be a list of parts; system, assistant and tool content is a string.
+    Translation(
+        "rule:messages.content_list",
+        {
+            "messages": [
+                {
+                    "role": "system",
+                    "content": [{"type": "text", "text": "Be "}, {"type": "text", "text": "brief."}],
+                },
+                *USER,
+            ]
+        },
+        {"messages": [{"role": "system", "content": "Be brief."}, *USER]},
+    ),
     Translation("rule:reasoning_effort.alias", {"reasoning_effort": "medium"}, {"reasoning_effort": "high"}),
     Translation(
         "rule:model.retired",
@@ -487,11 +953,49 @@ TRANSLATIONS: list[Translation] = [
         {"model": FLASH, "thinking": {"type": "enabled"}},
         warning=("'deepseek-reasoner' was retired", "2026-07-24", "use model='deepseek-flash' instead"),
     ),
+    # The Responses API carries thinking as reasoning.effort ('none' is off; section 12).
+    Translation(
+        "rule:responses.reasoning_effort.alias",
+        {"reasoning": {"effort": "medium"}},
+        {"reasoning": {"effort": "high"}},
+        endpoint="responses",
+    ),
+    Translation(
+        "rule:responses.thinking.chat_switches",
+        {"thinking": {"type": "disabled"}},
+        {"reasoning": {"effort": "none"}, "thinking": None},
+        endpoint="responses",
+    ),
+    Translation(
+        "rule:responses.thinking.chat_switches",
+        {"reasoning_effort": "max"},
+        {"reasoning": {"effort": "max"}, "reasoning_effort": None},
+        endpoint="responses",
+    ),
+    Translation(
+        "rule:model.retired",
+        {"model": "deepseek-chat"},
+        {"model": FLASH, "reasoning": {"effort": "none"}},
+        warning=("'deepseek-chat' was retired", "2026-07-24", "use model='deepseek-flash'"),
+        endpoint="responses",
+    ),
 ]
 
 
 # --------------------------------------------------------------------------------------------
 # Exhaustiveness: every guard in the tables has a case
+
+RESPONSE_BODY: dict[str, Any] = {
+    "id": "resp_1",
+    "object": "response",
+    "created_at": 1764000000,
+    "model": FLASH,
+    "status": "completed",
+    "output": [],
+    "parallel_tool_calls": True,
+    "tool_choice": "auto",
+    "tools": [],
+}
 
 ENDPOINT_CASES: list[Case] = [
     Case(
@@ -520,6 +1024,70 @@ ENDPOINT_CASES: list[Case] = [
         lambda c: c.get("/fine_tuning/jobs", cast_to=object),
         "GET /fine_tuning/jobs is not available",
         "few-shot",
+        error=UnsupportedFeatureError,
+    ),
+    # The Responses API is stateless (section 12): nothing to retrieve, delete, cancel, list, compact.
+    Case(
+        "endpoint:unserved",
+        lambda c: c.responses.retrieve("resp_1"),
+        "GET /responses/resp_1 is not available",
+        "keep the Response that create() returned yourself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved",
+        lambda c: c.responses.delete("resp_1"),
+        "DELETE /responses/resp_1 is not available",
+        "resend the whole input each turn",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved",
+        lambda c: c.responses.cancel("resp_1"),
+        "POST /responses/resp_1/cancel is not available",
+        "stream.close()",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved",
+        lambda c: c.responses.input_items.list("resp_1"),
+        "GET /responses/resp_1/input_items is not available",
+        "keep the input you sent yourself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved",
+        lambda c: c.responses.compact(model=FLASH, input="hi"),
+        "POST /responses/compact is not available",
+        "shorten the input yourself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved",
+        lambda c: c.responses.input_tokens.count(model=FLASH, input="hi"),
+        "POST /responses/input_tokens is not available",
+        "usage.input_tokens",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved",
+        lambda c: c.beta.responses.retrieve("resp_1"),
+        "GET /responses/resp_1 is not available",
+        "keep the Response that create() returned yourself",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved_method",
+        lambda c: c.responses.connect(),
+        "client.responses.connect()",
+        "client.responses.create(..., stream=True)",
+        error=UnsupportedFeatureError,
+    ),
+    Case(
+        "endpoint:unserved_method",
+        lambda c: c.beta.responses.connect(),
+        "client.beta.responses.connect()",
+        "client.responses.stream(...)",
         error=UnsupportedFeatureError,
     ),
     Case("endpoint:beta_only", fim(beta=False), "sent to the standard base URL", "fim_complete()"),
@@ -560,7 +1128,16 @@ def test_every_rule_row_has_a_case() -> None:
 def test_every_namespace_and_endpoint_refusal_has_a_case() -> None:
     namespaces = {f"namespace:{c.key.split(':', 1)[1]}" for c in _namespace_cases()}
     assert namespaces <= {c.key for c in CASES}
-    assert {c.key for c in ENDPOINT_CASES} == {"endpoint:unserved", "endpoint:beta_only", "endpoint:foreign"}
+    assert {c.key for c in ENDPOINT_CASES} == {
+        "endpoint:unserved",
+        "endpoint:beta_only",
+        "endpoint:foreign",
+        "endpoint:unserved_method",
+    }
+    # every method refused per namespace (they open WebSockets, so the seam never sees them)
+    methods = {f"client.{ns}.{m.name}()" for ns, rows in UNSERVED_METHODS.items() for m in rows}
+    covered = {c.what for c in ENDPOINT_CASES if c.key == "endpoint:unserved_method"}
+    assert methods <= covered
 
 
 # --------------------------------------------------------------------------------------------
@@ -602,20 +1179,33 @@ def test_every_guard_says_what_why_and_fix(
     assert str(exc).endswith(f"Fix: {exc.fix}")
 
 
+def _form_fields(request: Any) -> dict[str, str]:
+    """The text fields of a multipart/form-data request."""
+    fields = re.findall(rb'name="([^"]+)"\r\n\r\n(.*?)\r\n--', request.content, re.S)
+    return {name.decode(): value.decode() for name, value in fields}
+
+
 @pytest.mark.parametrize("case", TRANSLATIONS, ids=lambda t: t.key)
 def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorder: Recorder) -> None:
     client = sync_client(recorder, **case.client)
+    if case.endpoint == "responses":
+        recorder.default = lambda req: httpx2.Response(200, json=RESPONSE_BODY)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        chat(**case.kwargs)(client)
-    body = recorder.last_json()
-    assert recorder.last.url.path == case.path
+        if case.call is not None:
+            case.call(client)
+        else:
+            (responses if case.endpoint == "responses" else chat)(**case.kwargs)(client)
+    body = recorder.last_json() if case.call is None else _form_fields(recorder.last)
+    if case.call is None:
+        default = "/responses" if case.endpoint == "responses" else "/chat/completions"
+        assert recorder.last.url.path == (case.path or default)
     for key, value in case.sent.items():
         if value is None:
             assert key not in body
         else:
             assert body[key] == value
-    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    deprecations = [w for w in caught if issubclass(w.category, RetiredModelWarning)]
     if case.warning is None:
         assert deprecations == []
         return

@@ -1,11 +1,17 @@
-"""Every fault the emulator can inject x sync/async x stream/non-stream, through the real client.
+"""Every fault the emulator can inject x sync/async x stream/non-stream x endpoint (chat completions
+and the Responses API), through the real client.
 
 Each case ends in the documented DeepSeek exception (which is also the openai one) or in success,
 within a bounded time, after exactly the number of requests the docs promise (counted at the
 emulator): 400/401/402/422 are never retried; 429, 5xx, dropped connections and timeouts are
 retried up to ``max_retries`` (2 here, so 3 requests in all); nothing is retried once a stream
-has started. No bare JSONDecodeError / KeyError / AttributeError / TypeError ever escapes:
+has started. The same faults on ``/files`` (upload, list, retrieve, delete) end the same way. No bare
+JSONDecodeError / KeyError / AttributeError / TypeError ever escapes:
 ``pytest.raises`` with the exact class lets any other exception fail the test.
+
+A Responses stream has no ``[DONE]`` and reports how the reply ended as its terminal event
+(section 12): a reply cut by the server's resources is ``failed`` there, where chat says
+``insufficient_system_resource`` / ``aborted`` (the emulator's documented mapping).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pytest
 
 import deepseek_openai as ds
 from deepseek_openai.testing import DeepSeekEmulator, Fault
+from tests.images import png
 
 from .conftest import MAX_RETRIES, MESSAGES, fast_retries
 
@@ -28,6 +35,10 @@ pytestmark = pytest.mark.timeout(30)
 
 ATTEMPTS = MAX_RETRIES + 1
 CHAT = "/chat/completions"
+RESPONSES = "/responses"
+PATHS = {"chat": CHAT, "responses": RESPONSES}
+# How a Responses reply reports each chat finish_reason (status, or the incomplete reason).
+RESPONSES_FINISH = {"stop": "stop", "insufficient_system_resource": "failed", "aborted": "failed"}
 BOUND_SECONDS = 15.0  # generous: a hang would take the 10 s client timeout x retries
 
 
@@ -186,7 +197,8 @@ CASES = [
 ]
 
 MATRIX = [
-    pytest.param(case, mode, kind, id=f"{case.name}-{mode}-{kind}")
+    pytest.param(case, mode, kind, endpoint, id=f"{case.name}-{mode}-{kind}-{endpoint}")
+    for endpoint in ("chat", "responses")
     for case in CASES
     for mode in case.modes
     for kind in ("sync", "async")
@@ -202,12 +214,49 @@ def _check_error(exc: BaseException, case: Case) -> None:
     assert "Traceback" not in text
 
 
-def _check_success(content: str | None, finish: str | None, case: Case) -> None:
+def _check_success(content: str | None, finish: str | None, case: Case, endpoint: str = "chat") -> None:
     if case.content is not None:
         assert content == case.content
     else:
         assert content  # the emulator's echo
-    assert finish == (case.finish_reason or "stop")
+    expected = case.finish_reason or "stop"
+    assert finish == (RESPONSES_FINISH[expected] if endpoint == "responses" else expected)
+
+
+def _finish_of(status: str | None) -> str | None:
+    """A Responses status in chat's words, for the comparison (completed is a normal stop)."""
+    return "stop" if status == "completed" else status
+
+
+def _sync_responses(client: ds.DeepSeek, stream: bool) -> tuple[str | None, str | None]:
+    if not stream:
+        reply = client.responses.create(model="deepseek-flash", input="hello world")
+        return reply.output_text, _finish_of(reply.status)
+    parts: list[str] = []
+    status = None
+    with client.responses.create(model="deepseek-flash", input="hello world", stream=True) as s:
+        for event in s:
+            if event.type == "response.output_text.delta":
+                parts.append(event.delta)
+            elif event.type in ("response.completed", "response.incomplete", "response.failed"):
+                status = event.response.status
+    return "".join(parts), _finish_of(status)
+
+
+async def _async_responses(client: ds.AsyncDeepSeek, stream: bool) -> tuple[str | None, str | None]:
+    if not stream:
+        reply = await client.responses.create(model="deepseek-flash", input="hello world")
+        return reply.output_text, _finish_of(reply.status)
+    parts: list[str] = []
+    status = None
+    s = await client.responses.create(model="deepseek-flash", input="hello world", stream=True)
+    async with s:
+        async for event in s:
+            if event.type == "response.output_text.delta":
+                parts.append(event.delta)
+            elif event.type in ("response.completed", "response.incomplete", "response.failed"):
+                status = event.response.status
+    return "".join(parts), _finish_of(status)
 
 
 def _sync_call(client: ds.DeepSeek, stream: bool) -> tuple[str | None, str | None]:
@@ -239,9 +288,9 @@ async def _async_call(client: ds.AsyncDeepSeek, stream: bool) -> tuple[str | Non
     return "".join(parts), finish
 
 
-@pytest.mark.parametrize(("case", "mode", "kind"), MATRIX)
+@pytest.mark.parametrize(("case", "mode", "kind", "endpoint"), MATRIX)
 async def test_fault_ends_in_documented_outcome(
-    case: Case, mode: str, kind: str, deepseek_emulator: DeepSeekEmulator
+    case: Case, mode: str, kind: str, endpoint: str, deepseek_emulator: DeepSeekEmulator
 ) -> None:
     emu = deepseek_emulator
     emu.inject(*case.faults)
@@ -256,7 +305,8 @@ async def test_fault_ends_in_documented_outcome(
         fast_retries(sync)
         with sync:
             # Run in a worker thread so the event loop pytest-asyncio gave this test stays free.
-            outcome = await asyncio.to_thread(_catching, _sync_call, sync, stream)
+            call = _sync_call if endpoint == "chat" else _sync_responses
+            outcome = await asyncio.to_thread(_catching, call, sync, stream)
     else:
         client = ds.get_async_client(
             api_key=emu.api_key, base_url=emu.base_url, max_retries=MAX_RETRIES, timeout=timeout
@@ -264,18 +314,20 @@ async def test_fault_ends_in_documented_outcome(
         fast_retries(client)
         async with client:
             try:
-                outcome = await _async_call(client, stream)
+                acall = _async_call if endpoint == "chat" else _async_responses
+                outcome = await acall(client, stream)
             except Exception as exc:
                 outcome = exc
     elapsed = time.monotonic() - started
     assert elapsed < BOUND_SECONDS, f"took {elapsed:.1f} s"
     if case.error is None:
         assert not isinstance(outcome, BaseException), repr(outcome)
-        _check_success(*outcome, case)
+        _check_success(*outcome, case, endpoint)
     else:
         assert isinstance(outcome, case.error), repr(outcome)
         _check_error(outcome, case)
-    assert emu.request_count(CHAT) == case.requests, emu.request_count(CHAT)
+    path = PATHS[endpoint]
+    assert emu.request_count(path) == case.requests, emu.request_count(path)
     assert emu.pending_faults() == 0
 
 
@@ -320,3 +372,93 @@ async def test_concurrency_429_is_a_rate_limit_error(kind: str, deepseek_emulato
     assert isinstance(outcome, ds.RateLimitError), repr(outcome)
     assert isinstance(outcome, openai.RateLimitError)
     assert emu.request_count(CHAT) == 1 + 2  # the holder, then one try and one retry
+
+
+# --------------------------------------------------------------------------------------------
+# The same faults on /files: upload (multipart, replayed on retry), list, retrieve, delete
+
+
+_CHAT_ONLY = {"blank-content", "whitespace-content", "finish-insufficient-system-resource", "finish-aborted"}
+FILE_CASES = [c for c in CASES if "nonstream" in c.modes and c.name not in _CHAT_ONLY]
+_REPRESENTATIVE = {
+    "400",
+    "429-recovers",
+    "500-exhausted",
+    "malformed-json",
+    "disconnect-before-headers-recovers",
+}
+FILE_MATRIX = [
+    pytest.param(case, op, kind, id=f"{case.name}-{op}-{kind}")
+    for case in FILE_CASES
+    for op in ("create", "list", "retrieve", "delete")
+    if op in ("create", "list") or case.name in _REPRESENTATIVE
+    for kind in ("sync", "async")
+]
+PNG = png(4, 4)
+
+
+def _sync_files(client: ds.DeepSeek, op: str, file_id: str) -> object:
+    if op == "create":
+        return client.files.create(file=("dot.png", PNG), purpose="user_data").id
+    if op == "list":
+        return [f.id for f in client.files.list()]
+    if op == "retrieve":
+        return client.files.retrieve(file_id).id
+    return client.files.delete(file_id).deleted
+
+
+async def _async_files(client: ds.AsyncDeepSeek, op: str, file_id: str) -> object:
+    if op == "create":
+        return (await client.files.create(file=("dot.png", PNG), purpose="user_data")).id
+    if op == "list":
+        return [f.id async for f in client.files.list()]
+    if op == "retrieve":
+        return (await client.files.retrieve(file_id)).id
+    return (await client.files.delete(file_id)).deleted
+
+
+@pytest.mark.parametrize(("case", "op", "kind"), FILE_MATRIX)
+async def test_file_fault_ends_in_documented_outcome(
+    case: Case, op: str, kind: str, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    emu = deepseek_emulator
+    timeout = case.timeout if case.timeout is not None else 10.0
+    setup = ds.get_client(api_key=emu.api_key, base_url=emu.base_url, max_retries=0)
+    existing = setup.files.create(file=("kept.png", PNG), purpose="user_data").id
+    setup.close()
+    before = emu.request_count()
+    emu.inject(*case.faults)
+    started = time.monotonic()
+    outcome: Any
+    if kind == "sync":
+        sync = ds.get_client(
+            api_key=emu.api_key, base_url=emu.base_url, max_retries=MAX_RETRIES, timeout=timeout
+        )
+        fast_retries(sync)
+        with sync:
+            outcome = await asyncio.to_thread(_catching, _sync_files, sync, op, existing)
+    else:
+        client = ds.get_async_client(
+            api_key=emu.api_key, base_url=emu.base_url, max_retries=MAX_RETRIES, timeout=timeout
+        )
+        fast_retries(client)
+        async with client:
+            try:
+                outcome = await _async_files(client, op, existing)
+            except Exception as exc:
+                outcome = exc
+    assert time.monotonic() - started < BOUND_SECONDS
+    if case.error is None:
+        assert not isinstance(outcome, BaseException), repr(outcome)
+        expected = {"list": [existing], "retrieve": existing, "delete": True}
+        if op == "create":
+            assert isinstance(outcome, str)
+            assert outcome.startswith("file-api-")
+            assert sorted(emu.file_ids()) == sorted([existing, outcome])  # stored once, whatever the retries
+        else:
+            assert outcome == expected[op]
+    else:
+        assert isinstance(outcome, case.error), repr(outcome)
+        _check_error(outcome, case)
+    assert emu.request_count() - before == case.requests
+    assert emu.pending_faults() == 0

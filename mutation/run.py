@@ -1,0 +1,405 @@
+"""Mutation testing of the rules, the tables, the helpers and the emulator's validation (mutmut 3).
+
+Run it before closing an issue that touches one of the modules below (it is not part of CI: a full
+run takes tens of minutes on two cores)::
+
+    pip install -e '.[dev,mutation]'
+    python mutation/run.py                      # every module; resumes where it stopped
+    python mutation/run.py --module rules       # one module (repeat --module for more)
+    python mutation/run.py --report             # rewrite the report from the results kept
+    python mutation/run.py --module usage --fresh   # forget the module's results first
+
+Each module is mutated in its own work folder (``mutation/work/<name>/``, not committed) with only
+its own tests selected (``[tool.deepseek-mutation.modules]`` in ``pyproject.toml``), so runs stay
+affordable and a module's results survive runs of the others; mutmut then runs, per mutant, only
+the selected tests that reach the mutated function. The report (``mutation/report.md``) gives the
+score per module and every survivor with file:line and the mutation; survivors listed in
+``mutation/equivalent.toml`` (matched on function, old line and new line, so they outlive line
+moves) are equivalent mutants and leave the score's denominator, each with its reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "mutation"
+WORK = HERE / "work"
+REPORT = HERE / "report.md"
+EQUIVALENT = HERE / "equivalent.toml"
+TARGET = 0.90
+
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+"""mutmut's verdicts that mean a test (or the type checker) noticed the mutant."""
+UNCHECKED = {"not checked", "check was interrupted by user"}
+"""Verdicts of an interrupted run: the mutant was never tried, so it is neither killed nor a survivor."""
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    file: str
+    tests: tuple[str, ...]
+
+
+@dataclass
+class Survivor:
+    mutant: str
+    function: str
+    line: int
+    old: str
+    new: str
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class Score:
+    module: Module
+    total: int = 0
+    killed: int = 0
+    survivors: list[Survivor] = field(default_factory=list)
+    seconds: float | None = None
+    unchecked: int = 0
+    """Mutants an interrupted run never tried; they stay out of the score until a run tries them."""
+
+    @property
+    def equivalent(self) -> list[Survivor]:
+        return [s for s in self.survivors if s.reason]
+
+    @property
+    def alive(self) -> list[Survivor]:
+        return [s for s in self.survivors if not s.reason]
+
+    @property
+    def ratio(self) -> float:
+        counted = self.total - self.unchecked - len(self.equivalent)
+        return self.killed / counted if counted else 1.0
+
+
+def _pyproject() -> dict[str, Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+
+
+def load_modules() -> dict[str, Module]:
+    table = _pyproject()["tool"]["deepseek-mutation"]["modules"]
+    return {name: Module(name, row["file"], tuple(row["tests"])) for name, row in table.items()}
+
+
+# ------------------------------------------------------------------------------------------------
+# The work folder of one module: the sources and tests linked, a pyproject that selects them
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def _toml_table(name: str, table: Mapping[str, object]) -> str:
+    lines = [f"[{name}]"] + [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def prepare_workdir(module: Module) -> Path:
+    """Link the package and the tests into the module's folder; write the pyproject mutmut reads."""
+    folder = WORK / module.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("deepseek_openai", "tests"):
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    project = _pyproject()["tool"]
+    mutmut = dict(project["mutmut"])
+    mutmut["only_mutate"] = [module.file]
+    # A test file a branch has not written yet is left out rather than failing the whole run.
+    mutmut["pytest_add_cli_args_test_selection"] = [t for t in module.tests if (ROOT / t).exists()]
+    text = _toml_table("tool.pytest.ini_options", project["pytest"]["ini_options"])
+    text += "\n" + _toml_table("tool.mutmut", mutmut)
+    target = folder / "pyproject.toml"
+    if not target.exists() or target.read_text("utf-8") != text:
+        target.write_text(text, "utf-8")
+    return folder
+
+
+def run_module(module: Module, *, fresh: bool, children: int) -> float:
+    folder = prepare_workdir(module)
+    if fresh:
+        shutil.rmtree(folder / "mutants", ignore_errors=True)
+    elif (folder / "mutants").exists():
+        # mutmut copies a source file once; a changed original must be copied (and mutated) again.
+        _refresh_copies(folder)
+    log = folder / "mutmut.log"
+    print(f"[{module.name}] mutating {module.file} against {' '.join(module.tests)} (log: {log})")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CI", None)  # the property tests explore at random locally; they are not selected anyway
+    started = time.monotonic()
+    with log.open("w") as out:
+        code = subprocess.call(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    seconds = time.monotonic() - started
+    if code:
+        tail = log.read_text("utf-8", "replace")[-2000:]
+        raise SystemExit(f"[{module.name}] mutmut exited {code}; the end of {log}:\n{tail}")
+    (folder / "seconds").write_text(f"{seconds:.0f}\n")
+    print(f"[{module.name}] done in {seconds:.0f} s")
+    return seconds
+
+
+def _refresh_copies(folder: Path) -> None:
+    """Drop the copies in ``mutants/`` whose original changed (or the tests, which mutmut copies)."""
+    mutants = folder / "mutants"
+    for copy in (mutants / "deepseek_openai").rglob("*.py"):
+        original = ROOT / copy.relative_to(mutants)
+        if not original.exists():
+            copy.unlink()
+            continue
+        meta = copy.with_suffix(copy.suffix + ".meta")
+        if original.stat().st_mtime > copy.stat().st_mtime and (
+            not meta.exists() or original.stat().st_mtime > meta.stat().st_mtime
+        ):
+            copy.unlink()
+    shutil.rmtree(mutants / "tests", ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading the results back
+
+
+_NAME = re.compile(r"^(?P<module>[\w.]+?)\.x(?:ǁ(?P<cls>\w+)ǁ(?P<method>\w+)|_(?P<func>\w+))__mutmut_\d+$")
+
+
+def _function_of(mutant: str) -> str:
+    match = _NAME.match(mutant)
+    if not match:
+        return mutant
+    if match["cls"]:
+        return f"{match['cls']}.{match['method']}"
+    return match["func"]
+
+
+def _function_lines(source: str) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            spans[node.name] = (node.lineno, node.end_lineno or node.lineno)
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    spans[f"{node.name}.{item.name}"] = (item.lineno, item.end_lineno or item.lineno)
+    return spans
+
+
+def _locate(diff: str, lines: Sequence[str], span: tuple[int, int] | None) -> tuple[int, str, str]:
+    """The file line of a mutation, and its old and new text, from mutmut's function-relative diff."""
+    body = diff.splitlines()
+    old = [line[1:] for line in body if line.startswith("-") and not line.startswith("---")]
+    new = [line[1:] for line in body if line.startswith("+") and not line.startswith("+++")]
+    if span is None:
+        return 0, " / ".join(s.strip() for s in old), " / ".join(s.strip() for s in new)
+    start, end = span
+    expected = start
+    relative = 0
+    for row in body:
+        hunk = re.match(r"^@@ -(\d+)", row)
+        if hunk:
+            relative = int(hunk[1]) - 1
+        elif row.startswith(("-", "+")) and not row.startswith(("---", "+++")):
+            expected = start + relative
+            break
+        elif row.startswith(" "):
+            relative += 1
+    first = old[0].rstrip() if old else ""
+    matches = [
+        n for n in range(start, min(len(lines), end) + 1) if first and lines[n - 1].strip() == first.strip()
+    ]
+    number = min(matches, key=lambda n: abs(n - expected)) if matches else expected
+    return number, " / ".join(s.strip() for s in old), " / ".join(s.strip() for s in new)
+
+
+def load_equivalent() -> list[dict[str, str]]:
+    if not EQUIVALENT.exists():
+        return []
+    return list(tomllib.loads(EQUIVALENT.read_text("utf-8")).get("equivalent", []))
+
+
+def _reason(module: Module, survivor: Survivor, equivalent: Sequence[Mapping[str, str]]) -> str | None:
+    for row in equivalent:
+        if (
+            row.get("module") == module.name
+            and row.get("function") == survivor.function
+            and row.get("old", "").strip() == survivor.old
+            and row.get("new", "").strip() == survivor.new
+        ):
+            return row["reason"]
+    return None
+
+
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def collect(module: Module, equivalent: Sequence[Mapping[str, str]]) -> Score | None:
+    folder = WORK / module.name
+    if not (folder / "mutants").exists():
+        return None
+    from mutmut import configuration
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+
+    score = Score(module)
+    seconds = folder / "seconds"
+    score.seconds = float(seconds.read_text()) if seconds.exists() else None
+    source_lines = (ROOT / module.file).read_text("utf-8").splitlines()
+    spans = _function_lines("\n".join(source_lines))
+    with _inside(folder):
+        configuration.reset_config()
+        data = SourceFileMutationData(path=Path(module.file))
+        data.load()
+        for mutant, exit_code in sorted(data.exit_code_by_key.items(), key=lambda kv: _order(kv[0])):
+            status = status_by_exit_code[exit_code]
+            score.total += 1
+            if status in UNCHECKED:
+                score.unchecked += 1
+                continue
+            if status in KILLED:
+                score.killed += 1
+                continue
+            with contextlib.redirect_stdout(io.StringIO()):
+                diff = get_diff_for_mutant(mutant, path=Path(module.file))
+            function = _function_of(mutant)
+            line, old, new = _locate(diff, source_lines, spans.get(function))
+            survivor = Survivor(mutant, function, line, old, new, status)
+            survivor.reason = _reason(module, survivor, equivalent)
+            score.survivors.append(survivor)
+        configuration.reset_config()
+    score.survivors.sort(key=lambda s: (s.line, s.mutant))
+    return score
+
+
+def _order(mutant: str) -> tuple[str, int]:
+    head, _, number = mutant.rpartition("__mutmut_")
+    return head, int(number) if number.isdigit() else 0
+
+
+# ------------------------------------------------------------------------------------------------
+# The report
+
+
+def _cell(text: str) -> str:
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`" if text else "(removed)"
+
+
+def write_report(scores: Sequence[Score], missing: Sequence[Module]) -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    total_seconds = sum(s.seconds or 0 for s in scores)
+    out = [
+        "# Mutation report",
+        "",
+        f"Written by `python mutation/run.py` on {now} (mutmut 3; the run took {total_seconds / 60:.0f} min "
+        "of wall time for the modules below, on a shared two-core machine). Score = killed / (mutants - "
+        f"equivalent); the target is {TARGET:.0%} per module. Survivors that are equivalent mutants are "
+        "listed with the reason (from `mutation/equivalent.toml`).",
+        "",
+        "| module | file | mutants | killed | survived | equivalent | score | run time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in scores:
+        mark = "" if s.ratio >= TARGET else " (below target)"
+        took = f"{s.seconds / 60:.1f} min" if s.seconds else "? (interrupted)"
+        score = f"{s.ratio:.1%}{mark}"
+        if s.unchecked:  # a score over the few mutants an interrupted run tried would mislead
+            score = f"incomplete: {s.total - s.unchecked} of {s.total} tried"
+        out.append(
+            f"| {s.module.name} | `{s.module.file}` | {s.total} | {s.killed} | {len(s.alive)} | "
+            f"{len(s.equivalent)} | {score} | {took} |"
+        )
+    out.extend(f"| {m.name} | `{m.file}` | not run yet | | | | | |" for m in missing)
+    for s in scores:
+        if not s.survivors:
+            continue
+        out += ["", f"## {s.module.name}: survivors", ""]
+        if s.alive:
+            out += ["| where | function | was | became | verdict |", "|---|---|---|---|---|"]
+            out.extend(
+                f"| {s.module.file}:{v.line} | `{v.function}` | {_cell(v.old)} | {_cell(v.new)} "
+                f"| {v.status} |"
+                for v in s.alive
+            )
+        if s.equivalent:
+            out += ["", "Equivalent mutants:", "", "| where | was | became | why it is equivalent |"]
+            out.append("|---|---|---|---|")
+            out.extend(
+                f"| {s.module.file}:{v.line} | {_cell(v.old)} | {_cell(v.new)} | {v.reason} |"
+                for v in s.equivalent
+            )
+    return "\n".join(out) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    modules = load_modules()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--module", action="append", choices=sorted(modules), help="only this module")
+    parser.add_argument("--report", action="store_true", help="only rewrite the report")
+    parser.add_argument("--fresh", action="store_true", help="forget the selected modules' results")
+    parser.add_argument("--children", type=int, default=2, help="parallel mutants (default 2)")
+    args = parser.parse_args(argv)
+    chosen = [modules[name] for name in args.module] if args.module else list(modules.values())
+    if not args.report:
+        for module in chosen:
+            run_module(module, fresh=args.fresh, children=args.children)
+    equivalent = load_equivalent()
+    scores: list[Score] = []
+    missing: list[Module] = []
+    for module in modules.values():
+        score = collect(module, equivalent)
+        if score is None:
+            missing.append(module)
+        else:
+            scores.append(score)
+    REPORT.write_text(write_report(scores, missing), "utf-8")
+    for s in scores:
+        tried = s.total - s.unchecked - len(s.equivalent)
+        note = " (incomplete)" if s.unchecked else ""
+        print(f"{s.module.name:14} {s.killed:5}/{tried:<5} {s.ratio:6.1%}{note}")
+    print(f"report: {REPORT.relative_to(ROOT)}")
+    below = [s.module.name for s in scores if s.module in chosen and (s.ratio < TARGET or s.unchecked)]
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
