@@ -18,6 +18,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they load on first use (PEP 562)
     from ._account import Balance, BalanceInfo, aget_balance, get_balance
+    from ._batch import BatchResult, BatchStatus, arun_batch, batch_status, run_batch
     from ._beta import afim_complete, aprefix_complete, fim_complete, prefix_complete
     from ._catalogue import (
         CATALOGUE_DATE,
@@ -73,6 +74,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
         UnsupportedFeatureError,
     )
     from ._json_mode import JSONModeError, JSONResult, ajson_complete, json_complete
+    from ._ray import RayBatchProcessor, RayConcurrencyLimiter, run_batch_on_ray
     from ._reasoning import (
         AsyncStreamEvents,
         ContentDelta,
@@ -101,6 +103,11 @@ _LAZY: dict[str, str] = {
     "BalanceInfo": "_account",
     "aget_balance": "_account",
     "get_balance": "_account",
+    "BatchResult": "_batch",
+    "BatchStatus": "_batch",
+    "arun_batch": "_batch",
+    "batch_status": "_batch",
+    "run_batch": "_batch",
     "afim_complete": "_beta",
     "aprefix_complete": "_beta",
     "fim_complete": "_beta",
@@ -156,6 +163,9 @@ _LAZY: dict[str, str] = {
     "JSONResult": "_json_mode",
     "ajson_complete": "_json_mode",
     "json_complete": "_json_mode",
+    "RayBatchProcessor": "_ray",
+    "RayConcurrencyLimiter": "_ray",
+    "run_batch_on_ray": "_ray",
     "AsyncStreamEvents": "_reasoning",
     "ContentDelta": "_reasoning",
     "FinalMessage": "_reasoning",
@@ -203,6 +213,8 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "BalanceInfo",
+    "BatchResult",
+    "BatchStatus",
     "BetaRequiredError",
     "ClientOptions",
     "ConfigurationError",
@@ -241,6 +253,8 @@ __all__ = [
     "PolicyOptions",
     "Prices",
     "RateLimitError",
+    "RayBatchProcessor",
+    "RayConcurrencyLimiter",
     "ReasoningContentRequiredError",
     "ReasoningDelta",
     "ResolvedModel",
@@ -263,6 +277,8 @@ __all__ = [
     "aiter_events",
     "ajson_complete",
     "aprefix_complete",
+    "arun_batch",
+    "batch_status",
     "capability",
     "estimate_cost",
     "fim_complete",
@@ -276,6 +292,8 @@ __all__ = [
     "prefix_complete",
     "prices_at",
     "resolve_model",
+    "run_batch",
+    "run_batch_on_ray",
     "thinking_options",
     "to_message",
     "usage_summary",

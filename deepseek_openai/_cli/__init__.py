@@ -1,4 +1,4 @@
-"""The ``deepseek-openai`` command line: chat, models, balance, doctor, emulator and demo.
+"""The ``deepseek-openai`` command line: chat, models, balance, doctor, batch, emulator and demo.
 
 Standard library only at import time (argparse), so ``deepseek-openai --help`` answers at once; the
 package and the openai SDK are imported by the subcommand that needs them.
@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common_options(doctor, suppress=True)
     doctor.set_defaults(handler=_cmd_doctor)
+
+    from ._batch import add_parser as add_batch_parser
+
+    add_batch_parser(sub, _common_options, _positive_int)
 
     emulator = sub.add_parser(
         "emulator",
