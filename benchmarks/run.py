@@ -32,6 +32,7 @@ MODULES = (
     "bench_import",
     "bench_loopback",
     "bench_emulator",
+    "bench_batch",
 )
 
 

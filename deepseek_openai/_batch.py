@@ -52,6 +52,7 @@ from ._batch_control import (
     _first,
     backoff,
     cost_bound,
+    refuse,
     start_concurrency,
     utc_now,
 )
@@ -298,6 +299,7 @@ class Job:
         self.stop_reason: StopReason | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self._live_changed = asyncio.Event()
+        self._waiting: set[asyncio.Future[None]] = set()
         self.crashed: BaseException | None = None
         """An unexpected exception in a request task (a bug): the job stops and run() raises it."""
         self._beta: AsyncDeepSeek | None = None
@@ -315,8 +317,7 @@ class Job:
         if error:
             self.stats.last_error = error
         self.stopping.set()
-        for gate in self.gates.values():
-            gate.close()
+        refuse(self._waiting)
 
     def concurrency_now(self) -> int:
         return sum(g.limit.value for g in self.gates.values())
@@ -338,9 +339,16 @@ class Job:
             if self._room is not None:
                 start = min(start, self._room)
             gate = self.gates[key] = Gate(self._limit_for(key, start))
-            if self.stopping.is_set():
-                gate.close()
         return gate
+
+    async def _acquire(self, gate: Gate) -> int:
+        if self.stopping.is_set():
+            raise Stopped
+        epoch = await gate.acquire(self._waiting)
+        if self.stopping.is_set():  # given a slot as the job stopped: give it back
+            gate.release()
+            raise Stopped
+        return epoch
 
     def _live_cap(self) -> int:
         # Requests waiting out a backoff hold no slot; cap them too, so memory stays bounded.
@@ -410,7 +418,7 @@ class Job:
             if self.window is not None:
                 await self.window.wait(self.stopping)
             gate = self._gate(line)
-            epoch = await gate.acquire()
+            epoch = await self._acquire(gate)
         except BaseException:
             if self.budget is not None and bound is not None:
                 self.budget.settle(bound, Decimal(0))
@@ -432,8 +440,6 @@ class Job:
     async def _wait_all(self) -> None:
         while self.tasks:
             await asyncio.wait(set(self.tasks))
-        for gate in self.gates.values():
-            gate.close()
 
     def cancel_in_flight(self) -> None:
         for task in list(self.tasks):
@@ -462,7 +468,7 @@ class Job:
                     raise Stopped
                 if self.window is not None:
                     await self.window.wait(self.stopping)
-                epoch = await gate.acquire()
+                epoch = await self._acquire(gate)
                 holding = True
         except Stopped:
             self._left(line.custom_id)
@@ -733,18 +739,7 @@ async def arun_batch(  # noqa: PLR0913 (the documented options of a bulk job)
     if when not in ("any", "off-peak"):
         raise ValueError(f"when must be 'any' or 'off-peak', got {when!r}")
     budget_usd = _as_budget(budget)
-    is_file = isinstance(requests, str | os.PathLike)
-    total: int | None = None
-    if is_file:
-        path = Path(requests)  # type: ignore[arg-type]  # str | PathLike, narrowed above
-        if not path.is_file():
-            raise FileNotFoundError(f"no input file at {path}")
-        if path.resolve() == out.resolve():
-            raise ValueError("the output must be another file than the input")
-        total = validate_file(path, model) if validate else None
-    elif isinstance(requests, Sized):
-        total = len(requests)
-
+    source, total = _check_input(requests, out, model, validate=validate)
     before = tally(out)
     stats = Stats(total=total, spent_before=before.cost)
     ai_client, owned = _open_client(client, concurrency)
@@ -771,7 +766,7 @@ async def arun_batch(  # noqa: PLR0913 (the documented options of a bulk job)
     run = _Run(job, writer, Progress(stats, enabled=progress, stream=progress_stream), time.monotonic())
     write_state(
         out,
-        input=str(Path(requests).resolve()) if is_file else None,  # type: ignore[arg-type]
+        input=str(source.resolve()) if source is not None else None,
         total=total,
         model=model,
         budget=str(budget_usd) if budget_usd is not None else None,
@@ -782,20 +777,39 @@ async def arun_batch(  # noqa: PLR0913 (the documented options of a bulk job)
     try:
         async with _signals(job, grace, enabled=handle_signals):
             run.progress.start()
+            syncing = asyncio.get_running_loop().create_task(writer.keep_synced())
             try:
                 await job.run(_lines_of(requests, model))
             except asyncio.CancelledError:
                 job.stop("interrupted")
                 job.cancel_in_flight()
                 raise
+            finally:
+                syncing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await syncing
     finally:
         await run.progress.close()
-        writer.close()
+        await writer.aclose()
         if owned:
             await ai_client.close()
         result = _result(run, before.cost, len(before.done))
         write_state(out, stop_reason=result.stop_reason, left=result.left, pid=None)
     return result
+
+
+def _check_input(
+    requests: Requests, out: Path, model: str | None, *, validate: bool
+) -> tuple[Path | None, int | None]:
+    """The input file (``None`` for an iterable) and the number of requests, if known."""
+    if not isinstance(requests, str | os.PathLike):
+        return None, len(requests) if isinstance(requests, Sized) else None
+    path = Path(requests)
+    if not path.is_file():
+        raise FileNotFoundError(f"no input file at {path}")
+    if path.resolve() == out.resolve():
+        raise ValueError("the output must be another file than the input")
+    return path, validate_file(path, model) if validate else None
 
 
 def _result(run: _Run, spent_before: Decimal, done_before: int) -> BatchResult:

@@ -102,27 +102,36 @@ class Gate:
         self.limit = limit
         self.in_flight = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
-        self._closed = False
 
-    async def acquire(self) -> int:
-        """Wait for a slot; returns the limit's epoch at admission (see ``AdaptiveLimit.rate_limited``)."""
-        if self._closed:
-            raise Stopped
+    async def acquire(self, waiting: set[asyncio.Future[None]]) -> int:
+        """Wait for a slot; returns the limit's epoch at admission (see ``AdaptiveLimit.rate_limited``).
+
+        ``waiting`` is the caller's set of pending waits: to stop, it sets :class:`Stopped` on each
+        (:func:`refuse`). Several jobs may share a gate (Ray workers run batches side by side), so a
+        stopping job ends only its own waits.
+        """
         if not self._waiters and self.in_flight < self.limit.value:
             self.in_flight += 1
             return self.limit.epoch
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(future)
+        waiting.add(future)
         try:
             await future
-        except asyncio.CancelledError:
-            if future.done() and not future.cancelled():
-                self.release()  # admitted and cancelled in the same instant: give the slot back
-            else:
-                with contextlib.suppress(ValueError):
-                    self._waiters.remove(future)
+        except BaseException:  # refused (the job stops) or cancelled
+            self._forget(future)
             raise
+        finally:
+            waiting.discard(future)
         return self.limit.epoch
+
+    def _forget(self, future: asyncio.Future[None]) -> None:
+        """Withdraw a waiter; a slot it was already given goes back."""
+        if future.done() and not future.cancelled() and future.exception() is None:
+            self.release()
+            return
+        with contextlib.suppress(ValueError):
+            self._waiters.remove(future)
 
     def release(self) -> None:
         self.in_flight -= 1
@@ -136,13 +145,13 @@ class Gate:
                 self.in_flight += 1
                 future.set_result(None)
 
-    def close(self) -> None:
-        """Refuse every waiter (the job is stopping)."""
-        self._closed = True
-        while self._waiters:
-            future = self._waiters.popleft()
-            if not future.done():
-                future.set_exception(Stopped())
+
+def refuse(waiting: set[asyncio.Future[None]]) -> None:
+    """End every wait in ``waiting`` with :class:`Stopped` (a slot already given is kept: the
+    waiter finds the job stopping and gives it back)."""
+    for future in list(waiting):
+        if not future.done():
+            future.set_exception(Stopped())
 
 
 def start_concurrency(model: str | None, given: int | None) -> int:

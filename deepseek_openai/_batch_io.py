@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import time
 import uuid
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -262,11 +261,12 @@ def error_line(custom_id: str, code: str, message: str, **extra: object) -> byte
 
 
 class Writer:
-    """Appends output lines, each written whole and flushed at once; fsynced every ``sync_every`` s.
+    """Appends output lines, each written whole at once (no buffer), and fsyncs them now and then.
 
     A line reaches the operating system as soon as its request finishes, so killing the process
-    loses nothing written; the periodic fsync bounds what a power loss can take. Opening cuts a
-    torn last line left by a run that died mid-write.
+    loses nothing written; the fsyncs (every ``sync_every`` seconds, from :meth:`keep_synced`, on
+    a thread so the event loop never waits for the disk, and at :meth:`close`) bound what a power
+    loss can take. Opening cuts a torn last line left by a run that died mid-write.
     """
 
     def __init__(self, path: Path, *, sync_every: float = 1.0) -> None:
@@ -275,8 +275,8 @@ class Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         self._cut_torn_tail()
-        self._synced = time.monotonic()
         self._dirty = False
+        self._pending: Any = None  # the fsync running on a thread, if any
 
     def _cut_torn_tail(self) -> None:
         size = os.fstat(self._fd).st_size
@@ -302,14 +302,30 @@ class Writer:
             written = os.write(self._fd, view)
             view = view[written:]
         self._dirty = True
-        if time.monotonic() - self._synced >= self.sync_every:
-            self.sync()
 
     def sync(self) -> None:
         if self._dirty and self._fd >= 0:
-            os.fsync(self._fd)
             self._dirty = False
-        self._synced = time.monotonic()
+            os.fsync(self._fd)
+
+    async def keep_synced(self) -> None:
+        """Fsync every ``sync_every`` seconds while lines come in (run as a task; cancel it to stop)."""
+        import asyncio
+
+        while True:
+            await asyncio.sleep(self.sync_every)
+            if self._dirty and self._fd >= 0:
+                self._dirty = False
+                self._pending = asyncio.ensure_future(asyncio.to_thread(os.fsync, self._fd))
+                await asyncio.shield(self._pending)
+
+    async def aclose(self) -> None:
+        """:meth:`close`, once an fsync still running on its thread is over (it uses the descriptor)."""
+        pending = self._pending
+        if pending is not None:
+            with contextlib.suppress(Exception):
+                await pending
+        self.close()
 
     def close(self) -> None:
         if self._fd < 0:

@@ -278,6 +278,10 @@ class RayBatchProcessor:
                 on_result=record,
             )
             await job.run(lines)
+        reported = set(rows["custom_id"])
+        for line in lines:  # not reached because the job stopped (402, 401): a rerun sends them
+            if line.custom_id not in reported:
+                record(line.custom_id, "left", None)
         return rows
 
     def __del__(self) -> None:
