@@ -63,8 +63,7 @@ class _Walk:
         self.keys: frozenset[str] = frozenset().union(*(s[0].keys or () for s in keyed))
         self.parts = parts
 
-    def rows(self, message: Mapping[str, Any]) -> tuple[Step, ...]:
-        role = message.get("role")
+    def rows(self, role: object, message: Mapping[str, Any]) -> tuple[Step, ...]:
         rows = self.by_role.get(role) if type(role) is str else None
         if rows is None:
             rows = self.unknown
@@ -198,22 +197,27 @@ def _walk(walk: _Walk, body: dict[str, Any], prepared: Prepared) -> None:
         return
     prepared.last = len(messages) - 1
     part_rows = walk.parts
+    odd = tool_turns = False
     for i, message in enumerate(messages):
         # Hot loop over the whole history: `type is dict` skips the slow ABC isinstance for dicts.
         if type(message) is not dict and not isinstance(message, Mapping):
+            odd = True
             continue
-        for rule, action in walk.rows(message):
+        role = message.get("role")
+        if role == "tool" or "tool_calls" in message:
+            tool_turns = True
+        for rule, action in walk.rows(role, message):
             finding = rule.check(message, i, prepared)
             if finding is not None:
                 _act(rule, action, finding, body, prepared)
         content = message.get("content")
         if part_rows and type(content) is not str and isinstance(content, list | tuple):
-            role = message.get("role")
             for part in content:
                 for rule, action in part_rows:
                     finding = rule.check(part, i, role, prepared)
                     if finding is not None:
                         _act(rule, action, finding, body, prepared)
+    prepared.odd_messages, prepared.tool_turns = odd, tool_turns
 
 
 _SUFFIX: Final = {Action.DROP: " (warn mode: {} was dropped)", Action.WARN: " (warn mode: sent unchanged)"}

@@ -253,6 +253,10 @@ class Prepared:
     notices: list[Notice] = field(default_factory=list)
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
+    odd_messages: bool = True
+    tool_turns: bool = True
+    """What the walk over the messages saw: a message that is not a mapping, a tool call or result.
+    True until the walk has looked, so the BODY rows that read them never skip unseen messages."""
 
     @property
     def info(self) -> ModelInfo | None:
@@ -624,7 +628,7 @@ def _check_messages_empty(body: dict[str, Any], p: Prepared) -> Finding | None:
 
 def _check_message_types(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     messages = body.get("messages")
-    if not _is_list(messages):
+    if not p.odd_messages or not _is_list(messages):
         return None
     for i, message in enumerate(messages):
         if not _is_mapping(message):
@@ -708,7 +712,7 @@ def _check_part_vision(part: Any, i: int, role: object, p: Prepared) -> Finding 
 def _check_tool_order(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
     """Every tool message answers a call of the assistant turn just before it; every call is answered."""
     messages = body.get("messages")
-    if not _is_list(messages):
+    if not p.tool_turns or not _is_list(messages):
         return None
     pending: set[Any] | None = None
     for i, message in enumerate(messages):
@@ -763,17 +767,6 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         fix="pass messages=[{'role': 'user', 'content': '...'}]",
         source=CHAT_API_PAGE,
         action=REJECTED,
-    ),
-    Rule(
-        "messages.type",
-        CHAT,
-        _check_message_types,
-        what="messages[$i] is a $type",
-        why="every message must be a mapping with a role",
-        fix="pass dicts (deepseek_openai.to_message turns a response message into one)",
-        source=CHAT_API_PAGE,
-        action=REJECTED,
-        keys=_keys("messages"),
     ),
     Rule(
         "messages.role",
@@ -885,6 +878,17 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         action=REJECTED,
         scope=Scope.PART,
         unsupported=True,
+    ),
+    Rule(
+        "messages.type",
+        CHAT,
+        _check_message_types,
+        what="messages[$i] is a $type",
+        why="every message must be a mapping with a role",
+        fix="pass dicts (deepseek_openai.to_message turns a response message into one)",
+        source=CHAT_API_PAGE,
+        action=REJECTED,
+        keys=_keys("messages"),
     ),
     Rule(
         "messages.tool_order",

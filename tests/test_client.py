@@ -488,3 +488,39 @@ def test_with_options_per_call_reuses_equal_settings() -> None:
     assert first.settings is second.settings
     assert first.settings.thinking is False
     assert client.settings.thinking is None
+
+
+def test_the_constructor_takes_the_same_policy_keywords_as_get_client() -> None:
+    from deepseek_openai import AsyncDeepSeek, PolicyOptions
+
+    for cls in (DeepSeek, AsyncDeepSeek):
+        client = cls(
+            api_key=KEY,
+            thinking=False,
+            effort="max",
+            guard_mode="warn",
+            history_policy="error",
+            retired_model_policy="error",
+            allow_tools=False,
+            model="deepseek-v4-pro",
+        )
+        s = client.settings
+        assert (s.thinking, s.reasoning_effort, s.guard_mode, s.history_policy) == (
+            False,
+            "max",
+            "warn",
+            "error",
+        )
+        assert (s.retired_model_policy, s.allow_tools, s.model) == ("error", False, "deepseek-v4-pro")
+        # and with_options keeps them, changing only what it is given
+        copy = client.with_options(thinking=True)
+        assert (copy.settings.thinking, copy.settings.guard_mode) == (True, "warn")
+    # get_client takes every one of them too (its **kwargs are typed with the same TypedDict)
+    values = {"thinking": False, "effort": "low", "guard_mode": "off", "history_policy": "off"}
+    values |= {"retired_model_policy": "error", "allow_tools": False, "allow_insecure_http": True}
+    values |= {"model": "deepseek-v4-pro"}
+    assert set(values) == set(PolicyOptions.__annotations__)
+    for name, value in values.items():
+        built = get_client(KEY, **{name: value})  # type: ignore[arg-type]
+        field = "reasoning_effort" if name == "effort" else name
+        assert getattr(built.settings, field) == value, name

@@ -1,12 +1,6 @@
-"""What every command of the ``deepseek-openai`` command line shares: exit codes, output, errors, the client.
+"""What every ``deepseek-openai`` command shares: exit codes, output, one-line errors, the client.
 
-Standard library only at import time (argparse), so ``deepseek-openai --help`` answers at once; the
-package and the openai SDK are imported by the subcommand that needs them.
-
-The API key is read only from ``DEEPSEEK_API_KEY``: a ``--api-key`` option would leave the key in
-the shell history and in ``ps`` output. Exit codes: 0 success, 1 an API error (the request was made
-and failed, or a check failed), 2 a usage error (bad arguments, missing key, bad setting), 130 when
-interrupted. Expected errors print one line with the fix, never a traceback.
+Standard library only at import time, like the rest of the command line (``--help`` must be fast).
 """
 
 from __future__ import annotations
