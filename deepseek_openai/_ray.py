@@ -67,6 +67,7 @@ class RayConcurrencyLimiter:
         self.cap = cap if cap is not None else start
         self.workers: dict[str, float] = {}
         self.cuts: dict[str, float] = {}
+        self.in_flight: dict[tuple[str, str], int] = {}
         self.rate_limited = 0
 
     def _limit(self, model: str) -> AdaptiveLimit:
@@ -75,16 +76,20 @@ class RayConcurrencyLimiter:
             limit = self.limits[model] = AdaptiveLimit(self.start, self.cap)
         return limit
 
-    def sync(self, worker: str, reports: Mapping[str, tuple[int, int]]) -> dict[str, int]:
-        """``reports``: per model, (successes, 429s) since the last call. Returns the worker's shares."""
+    def sync(self, worker: str, reports: Mapping[str, tuple[int, int, int]]) -> dict[str, int]:
+        """``reports``: per model, (successes, 429s since the last call, requests in flight now).
+        Returns the worker's shares."""
         now = time.monotonic()
         self.workers[worker] = now
-        for model, (successes, limited) in reports.items():
+        for model, (successes, limited, in_flight) in reports.items():
+            self.in_flight[(worker, model)] = in_flight
             limit = self._limit(model)
             if limited:
                 self.rate_limited += limited
                 if now - self.cuts.get(model, 0.0) >= CUT_COOLDOWN:
-                    limit.rate_limited(limit.epoch, limit.value)
+                    # As in one process: 0.7 times what the account had in flight when refused.
+                    total = sum(n for (w, m), n in self.in_flight.items() if m == model) or limit.value
+                    limit.rate_limited(limit.epoch, max(total, 1))
                     self.cuts[model] = now
             elif successes:
                 limit.success(successes)
@@ -94,6 +99,8 @@ class RayConcurrencyLimiter:
 
     def leave(self, worker: str) -> None:
         self.workers.pop(worker, None)
+        for key in [k for k in self.in_flight if k[0] == worker]:
+            del self.in_flight[key]
 
     def snapshot(self) -> dict[str, Any]:
         """The account's figures now (for the summary)."""
@@ -107,19 +114,28 @@ class RayConcurrencyLimiter:
 
 
 class SharedLimit(AdaptiveLimit):
-    """One worker's share of the account-wide limit: cut here at once on a 429, set by the limiter."""
+    """One worker's limit: its own additive-increase, multiplicative-decrease limit (cut here at
+    once on a 429, as in one process), never above its share of the account's, which the limiter
+    sets (:meth:`set_share`)."""
 
-    def __init__(self, share: int, cap: int) -> None:
-        super().__init__(share, cap)
+    def __init__(self, start: int, share: int) -> None:
+        super().__init__(start, share)
         self.successes = 0
         self.limited = 0
 
     def success(self, count: int = 1) -> None:
-        self.successes += count  # the limiter probes upward, for every worker at once
+        self.successes += count
+        super().success(count)
 
     def rate_limited(self, epoch: int, in_flight: int) -> bool:
         self.limited += 1
         return super().rate_limited(epoch, in_flight)
+
+    def set_share(self, share: int) -> None:
+        self.cap = max(1, share)
+        if self.value > self.cap:
+            self.set(self.cap)
+        self.highest = max(self.highest, self.value)
 
     def take_report(self) -> tuple[int, int]:
         report = (self.successes, self.limited)
@@ -207,8 +223,10 @@ class RayBatchProcessor:
             return AdaptiveLimit(start)
         limit = self.shared.get(model)
         if limit is None:
-            # Until the first report comes back, a worker takes a small share (no burst of 429s).
-            limit = self.shared[model] = SharedLimit(max(1, min(start, 8)), start)
+            # A worker starts small and probes up (doubling each clean round trip) to its share,
+            # so a cluster joining at once does not burst past the account's limit.
+            first = max(1, min(start, 8))
+            limit = self.shared[model] = SharedLimit(first, first)
         return limit
 
     async def _sync_forever(self) -> None:
@@ -217,7 +235,10 @@ class RayBatchProcessor:
             await asyncio.sleep(SYNC_EVERY)
 
     async def _sync_once(self) -> None:
-        reports = {model: limit.take_report() for model, limit in self.shared.items()}
+        reports = {
+            model: (*limit.take_report(), self.gates[model].in_flight if model in self.gates else 0)
+            for model, limit in self.shared.items()
+        }
         try:
             shares: dict[str, int] = await self.limiter.sync.remote(self.worker, reports)
         except Exception:  # the limiter is gone (job over): keep the last shares
@@ -225,8 +246,7 @@ class RayBatchProcessor:
         for model, share in shares.items():
             limit = self.shared.get(model)
             if limit is not None:
-                # A 429 seen here since the report was sent already cut the share: keep the cut.
-                limit.set(share if not limit.limited else min(share, limit.value))
+                limit.set_share(share)
                 gate = self.gates.get(model)
                 if gate is not None:
                     gate.wake()

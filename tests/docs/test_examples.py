@@ -23,6 +23,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "json_mode.py": ("{",),
     "errors.py": ("unsupported:", "refused:", "the request succeeded"),
     "cost.py": ("cache hits", "at peak", "off-peak", "balance:"),
+    "bulk_job.py": ("requests this run", "city-0 ->", "0 left of 5"),
 }
 
 
