@@ -64,7 +64,7 @@ from ._batch_io import (
     parse_line,
     priced,
     read_lines,
-    success_line,
+    response_line,
     tally,
     write_state,
 )
@@ -277,6 +277,7 @@ class Job:
         limit_for: Callable[[str, int], AdaptiveLimit] | None = None,
         gates: dict[str, Gate] | None = None,
         on_result: Callable[[str, str, _Outcome | None], None] | None = None,
+        unique: bool = False,
     ) -> None:
         self.client = client
         self.writer = writer
@@ -294,7 +295,8 @@ class Job:
         """Per model (canonical id): the concurrency gate; several jobs may share them (Ray workers)."""
         self.on_result = on_result
         """Called with (custom_id, "succeeded" | "failed" | "skipped" | "left", outcome) as each ends."""
-        self.seen = IdIndex()
+        self.seen: IdIndex | None = None if unique else IdIndex()
+        """The ids sent this run, to refuse one given twice (``None`` when the input was checked whole)."""
         self.stopping = asyncio.Event()
         self.stop_reason: StopReason | None = None
         self.tasks: set[asyncio.Task[None]] = set()
@@ -366,7 +368,7 @@ class Job:
                     self.stats.skipped += 1
                     self._report(line.custom_id, "skipped", None)
                     continue
-                if not self.seen.add(line.custom_id):
+                if self.seen is not None and not self.seen.add(line.custom_id):
                     raise DeepSeekRequestError(
                         f"custom_id {line.custom_id!r} appears twice in the input"
                         + (f" (again on line {line.line})" if line.line else ""),
@@ -591,7 +593,7 @@ class Job:
             )
         request_id = raw.headers.get("x-ds-trace-id") or raw.request_id
         usage, cost = priced(body, line.model)
-        return _Outcome("ok", success_line(custom_id, body, request_id, raw.status_code), usage, cost)
+        return _Outcome("ok", response_line(custom_id, body, request_id, raw.status_code), usage, cost)
 
     def _status_outcome(self, custom_id: str, exc: openai.APIStatusError) -> _Outcome:
         status = exc.status_code
@@ -602,7 +604,7 @@ class Job:
         if status >= 500 or status in _RETRYABLE:
             return _Outcome("retry", retry_after=_retry_after(exc.response), error=_short(exc))
         request_id = getattr(exc, "trace_id", None) or exc.request_id
-        return _Outcome("failed", success_line(custom_id, _error_body(exc), request_id, status))
+        return _Outcome("failed", response_line(custom_id, _error_body(exc), request_id, status))
 
 
 def _short(exc: BaseException) -> str:
@@ -744,13 +746,11 @@ async def arun_batch(  # noqa: PLR0913 (the documented options of a bulk job)
     stats = Stats(total=total, spent_before=before.cost)
     ai_client, owned = _open_client(client, concurrency)
     writer = Writer(out)
+    shown = Progress(stats, enabled=progress, stream=progress_stream, notes=progress is None)
     window = None
     if when == "off-peak":
-
-        def on_wait(until: dt.datetime | None) -> None:
-            stats.waiting_until = until
-
-        window = Window(clock or utc_now, sleep or asyncio.sleep, holidays, on_wait)
+        now = clock or utc_now
+        window = Window(now, sleep or asyncio.sleep, holidays, lambda until: shown.waiting(until, now()))
     job = Job(
         ai_client,
         writer,
@@ -762,8 +762,9 @@ async def arun_batch(  # noqa: PLR0913 (the documented options of a bulk job)
         window=window,
         retries=retries,
         backoff_base=backoff_base,
+        unique=source is not None and validate,  # validate_file already refused any id given twice
     )
-    run = _Run(job, writer, Progress(stats, enabled=progress, stream=progress_stream), time.monotonic())
+    run = _Run(job, writer, shown, time.monotonic())
     write_state(
         out,
         input=str(source.resolve()) if source is not None else None,
@@ -873,20 +874,23 @@ async def _signals(job: Job, grace: float, *, enabled: bool) -> AsyncIterator[No
         job.stop("interrupted")
         timer.append(loop.call_later(grace, job.cancel_in_flight))
 
-    installed = []
+    installed: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
+        before = signal.getsignal(sig)
         try:
             loop.add_signal_handler(sig, on_signal)
         except (NotImplementedError, RuntimeError, ValueError):  # not on this platform / loop
             continue
-        installed.append(sig)
+        installed[sig] = before
     try:
         yield
     finally:
         for handle in timer:
             handle.cancel()
-        for sig in installed:
+        for sig, before in installed.items():
             loop.remove_signal_handler(sig)
+            if before is not None:
+                signal.signal(sig, before)  # whatever the program had (asyncio's, a framework's)
 
 
 def run_batch(  # noqa: PLR0913 (the documented options of a bulk job)

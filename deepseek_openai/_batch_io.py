@@ -241,8 +241,8 @@ def _line_id() -> str:
     return f"batch_req_{uuid.uuid4().hex}"
 
 
-def success_line(custom_id: str, body: object, request_id: str | None, status: int = 200) -> bytes:
-    """An output line for an answered request (OpenAI's ``response`` object)."""
+def response_line(custom_id: str, body: object, request_id: str | None, status: int = 200) -> bytes:
+    """An output line for a request the server answered (OpenAI's ``response`` object), 200 or not."""
     return _dumps(
         {
             "id": _line_id(),

@@ -76,10 +76,14 @@ class Progress:
 
     INTERVAL = 0.25
 
-    def __init__(self, stats: Stats, *, enabled: bool | None = None, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, stats: Stats, *, enabled: bool | None = None, stream: IO[str] | None = None, notes: bool = False
+    ) -> None:
         self.stats = stats
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = wants_bar(self.stream) if enabled is None else enabled
+        self.notes = notes and not self.enabled
+        """Without a bar, still say in one line when the job waits for off-peak hours (it can be hours)."""
         self._bar: Any = None
         self._task: asyncio.Task[None] | None = None
 
@@ -118,6 +122,19 @@ class Progress:
             bar.set_description_str("batch", refresh=False)
         bar.set_postfix_str(describe(stats), refresh=False)
         bar.refresh()
+
+    def waiting(self, until: dt.datetime | None, now: dt.datetime) -> None:
+        """The job waits for off-peak hours until ``until`` (``None``: the wait is over)."""
+        self.stats.waiting_until = until
+        if self._bar is not None:
+            self.refresh()
+        elif self.notes and until is not None:
+            minutes = max(0, int((until - now).total_seconds() // 60))
+            self.stream.write(
+                f"deepseek-openai: peak hours: waiting for off-peak prices until {until:%a %H:%M} UTC "
+                f"({minutes // 60}h{minutes % 60:02d}m)\n"
+            )
+            self.stream.flush()
 
     async def close(self) -> None:
         if self._task is not None:

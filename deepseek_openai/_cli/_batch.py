@@ -34,6 +34,16 @@ def _usd(text: str) -> str:
     return str(value)
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
 def add_parser(sub: Any, common: Any, positive_int: Any) -> None:
     """Register ``batch run`` and ``batch status`` under the top-level subparsers ``sub``."""
     batch = sub.add_parser(
@@ -82,7 +92,7 @@ def add_parser(sub: Any, common: Any, positive_int: Any) -> None:
     run.add_argument("--model", default=None, help="send every request with this model (replaces the file's)")
     run.add_argument(
         "--retries",
-        type=positive_int,
+        type=_count,
         default=None,
         metavar="N",
         help="tries after the first for 5xx and dropped connections (default 6)",

@@ -17,8 +17,8 @@ from deepseek_openai._batch_io import (
     Writer,
     error_line,
     parse_line,
+    response_line,
     route,
-    success_line,
     tally,
 )
 
@@ -83,7 +83,7 @@ def test_a_line_that_is_not_a_batch_request_is_refused_with_the_fix(item: object
 
 
 def test_output_lines_have_openai_batch_output_shape() -> None:
-    ok = json.loads(success_line("r1", {"object": "chat.completion"}, "trace-1"))
+    ok = json.loads(response_line("r1", {"object": "chat.completion"}, "trace-1"))
     assert set(ok) == {"id", "custom_id", "response", "error"}
     assert ok["id"].startswith("batch_req_")
     assert ok["response"] == {
@@ -116,11 +116,11 @@ def test_the_id_index_is_a_set_of_ids_in_a_flat_array() -> None:
 
 def test_a_torn_last_line_is_cut_before_appending(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    whole = success_line("a", {"x": 1}, None)
+    whole = response_line("a", {"x": 1}, None)
     out.write_bytes(whole + whole[: len(whole) // 2])  # a run killed in the middle of a write
     assert len(tally(out).done) == 1  # reading ignores the torn line
     with Writer(out) as writer:
-        writer.write(success_line("b", {"x": 2}, None))
+        writer.write(response_line("b", {"x": 2}, None))
     lines = out.read_bytes().splitlines()
     assert [json.loads(line)["custom_id"] for line in lines] == ["a", "b"]
 
@@ -136,7 +136,7 @@ def test_a_file_of_one_torn_line_is_emptied(tmp_path: Path) -> None:
 def test_each_line_reaches_the_file_when_written(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     writer = Writer(out, sync_every=3600)
-    writer.write(success_line("a", {}, None))
+    writer.write(response_line("a", {}, None))
     # Another reader sees it before any close or fsync: a kill now loses nothing.
     assert json.loads(out.read_bytes())["custom_id"] == "a"
     writer.close()
@@ -145,7 +145,7 @@ def test_each_line_reaches_the_file_when_written(tmp_path: Path) -> None:
 
 def test_a_damaged_line_in_the_middle_is_reported_with_its_number(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    out.write_bytes(success_line("a", {}, None) + b"garbage\n" + success_line("b", {}, None))
+    out.write_bytes(response_line("a", {}, None) + b"garbage\n" + response_line("b", {}, None))
     with pytest.raises(DeepSeekRequestError, match="line 2"):
         tally(out)
 
@@ -164,8 +164,8 @@ def test_tally_counts_successes_failures_usage_and_cost(tmp_path: Path) -> None:
     body = {"model": "deepseek-flash", "created": saturday, "usage": usage}
     error_body = {"error": {"message": "bad", "type": "invalid_request_error"}}
     out.write_bytes(
-        success_line("a", body, None)
-        + success_line("b", error_body, None, status=400)
+        response_line("a", body, None)
+        + response_line("b", error_body, None, status=400)
         + error_line("c", "refused", "not sent")
     )
     found = tally(out)

@@ -67,10 +67,13 @@ def test_the_readme_ray_example_runs_on_a_local_cluster_shares_the_limit_and_res
     assert len(parts) >= 2  # written per block
     seen = Counter(json.loads(line)["custom_id"] for part in parts for line in part.open())
     assert seen == {f"n-{i}": 1 for i in range(1000)}
-    # The limiter cut the whole cluster's concurrency down to the account's limit.
+    # The limiter cut the account-wide figure from 2,500 (Flash's documented limit) to about the
+    # emulator's 6 (its cuts are 0.7 times what the workers had in flight), and most requests went
+    # through at the first try.
     low = re.search(r"concurrency ([\d,]+)-([\d,]+)", first.stdout)
     assert low is not None
-    assert int(low.group(1).replace(",", "")) <= 6
+    assert int(low.group(1).replace(",", "")) <= 12
+    assert low.group(2) == "2,500"
     sent = emu.request_count("/chat/completions")
     rate_limited = sum(1 for r in emu.requests if r.status == 429)
     assert rate_limited < 0.3 * sent

@@ -243,9 +243,18 @@ async def test_off_peak_waits_for_the_window_and_pauses_when_peak_hours_start(
         counts.append(len(ids(out2)))
         await original(seconds)
 
+    notices = io.StringIO()  # not a terminal: no bar, but the wait is said in one line
     second = await arun_batch(
-        source, out2, client=client, concurrency=1, when="off-peak", clock=clock2, sleep=sleep
+        source,
+        out2,
+        client=client,
+        concurrency=1,
+        when="off-peak",
+        clock=clock2,
+        sleep=sleep,
+        progress_stream=notices,
     )
+    assert "waiting for off-peak prices until Wed 10:00 UTC" in notices.getvalue()
     assert second.complete
     # About 30 requests went out before 06:00; then nothing until 10:00 (a four-hour wait).
     assert 20 <= counts[0] <= 31
