@@ -33,6 +33,7 @@ MODULES = (
     "bench_loopback",
     "bench_emulator",
     "bench_vision",
+    "bench_batch",
 )
 
 

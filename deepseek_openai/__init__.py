@@ -19,6 +19,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they load on first use (PEP 562)
     from ._account import Balance, BalanceInfo, aget_balance, get_balance
+    from ._batch import BatchResult, BatchStatus, arun_batch, batch_status, run_batch
     from ._beta import afim_complete, aprefix_complete, fim_complete, prefix_complete
     from ._catalogue import (
         CATALOGUE_DATE,
@@ -77,6 +78,7 @@ if TYPE_CHECKING:  # static typing and IDEs see every name; at run time they loa
     from ._files import aask_image, aimage_part, ask_image, image_part, inspect_image
     from ._images import ImageInfo
     from ._json_mode import JSONModeError, JSONResult, ajson_complete, json_complete
+    from ._ray import RayBatchProcessor, RayConcurrencyLimiter, run_batch_on_ray
     from ._reasoning import (
         AsyncStreamEvents,
         ContentDelta,
@@ -107,6 +109,11 @@ _LAZY: dict[str, str] = {
     "BalanceInfo": "_account",
     "aget_balance": "_account",
     "get_balance": "_account",
+    "BatchResult": "_batch",
+    "BatchStatus": "_batch",
+    "arun_batch": "_batch",
+    "batch_status": "_batch",
+    "run_batch": "_batch",
     "afim_complete": "_beta",
     "aprefix_complete": "_beta",
     "fim_complete": "_beta",
@@ -169,6 +176,9 @@ _LAZY: dict[str, str] = {
     "JSONResult": "_json_mode",
     "ajson_complete": "_json_mode",
     "json_complete": "_json_mode",
+    "RayBatchProcessor": "_ray",
+    "RayConcurrencyLimiter": "_ray",
+    "run_batch_on_ray": "_ray",
     "AsyncStreamEvents": "_reasoning",
     "ContentDelta": "_reasoning",
     "FinalMessage": "_reasoning",
@@ -219,6 +229,8 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "BalanceInfo",
+    "BatchResult",
+    "BatchStatus",
     "BetaRequiredError",
     "ClientOptions",
     "ConfigurationError",
@@ -258,6 +270,8 @@ __all__ = [
     "PolicyOptions",
     "Prices",
     "RateLimitError",
+    "RayBatchProcessor",
+    "RayConcurrencyLimiter",
     "ReasoningContentRequiredError",
     "ReasoningDelta",
     "ResolvedModel",
@@ -283,7 +297,9 @@ __all__ = [
     "aiter_events",
     "ajson_complete",
     "aprefix_complete",
+    "arun_batch",
     "ask_image",
+    "batch_status",
     "capability",
     "estimate_cost",
     "fim_complete",
@@ -301,6 +317,8 @@ __all__ = [
     "prices_at",
     "request_id",
     "resolve_model",
+    "run_batch",
+    "run_batch_on_ray",
     "thinking_options",
     "to_input_items",
     "to_message",

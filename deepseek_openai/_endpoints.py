@@ -210,8 +210,9 @@ ALTERNATIVES: Final[dict[str, str]] = {
     "key), or ask DeepSeek to classify the text with response_format={'type': 'json_object'}",
     "fine_tuning": "put examples in the prompt (few-shot; DeepSeek's prefix cache makes a long fixed "
     "prefix cheap), or fine-tune open DeepSeek weights yourself",
-    "batches": "send the requests concurrently with get_async_client() (bounded by a semaphore), "
-    "ideally off-peak when prices are half (deepseek_openai.is_peak tells the window)",
+    "batches": "run the same OpenAI Batch JSONL file with deepseek_openai.run_batch(path, output) or "
+    "`deepseek-openai batch run FILE -o OUTPUT` (resumable, at the account's concurrency limit, "
+    "optionally off-peak at half price and within a budget)",
     "vector_stores": "keep your own vector index (FAISS, pgvector, ...) with embeddings from another "
     "provider, and pass the retrieved text in the prompt or offer search as a function tool",
     "uploads": "upload images (JPEG/PNG/GIF/WebP, up to 64 MiB) with client.files.create(file=..., "

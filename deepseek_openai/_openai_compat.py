@@ -21,22 +21,25 @@ import openai
 from openai import AsyncStream, Stream
 from openai._base_client import BaseClient
 from openai._compat import model_copy
+from openai._constants import RAW_RESPONSE_HEADER
 from openai._legacy_response import LegacyAPIResponse
 from openai._models import FinalRequestOptions
 from openai._response import BaseAPIResponse
 from openai._streaming import ServerSentEvent
-from openai._types import NOT_GIVEN, NotGiven, Omit, ResponseT
+from openai._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, ResponseT
 from typing_extensions import override
 
 __all__ = [
     "NOT_GIVEN",
     "PRIVATE_API",
+    "RAW_RESPONSE_OPTIONS",
     "AsyncDeepSeekEventStream",
     "AsyncDeepSeekStream",
     "AsyncSeams",
     "DeepSeekEventStream",
     "DeepSeekStream",
     "FinalRequestOptions",
+    "LegacyAPIResponse",
     "NotGiven",
     "Omit",
     "ResponseT",
@@ -173,7 +176,17 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai._streaming", "ServerSentEvent", ()),
     ("openai._types", "NotGiven", ()),
     ("openai._types", "Omit", ()),
+    ("openai._types", "RequestOptions", ()),
+    ("openai._constants", "RAW_RESPONSE_HEADER", ()),
+    ("openai._legacy_response.LegacyAPIResponse", "parse", ("to",)),
+    ("openai._legacy_response.LegacyAPIResponse", "headers", ()),
+    ("openai._legacy_response.LegacyAPIResponse", "content", ()),
 )
+
+RAW_RESPONSE_OPTIONS: Final[RequestOptions] = {"headers": {RAW_RESPONSE_HEADER: "true"}}
+"""``client.post(..., options=RAW_RESPONSE_OPTIONS)`` returns openai's raw response (a
+:class:`LegacyAPIResponse`: headers, bytes and ``parse()``, which runs the client's response checks),
+as ``with_raw_response`` does for the namespace methods."""
 
 
 # --------------------------------------------------------------------------------------------

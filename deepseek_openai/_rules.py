@@ -882,8 +882,15 @@ def _repair_content_list(body: dict[str, Any], finding: Finding, p: Prepared) ->
 
 
 def _check_tool_call_id(message: Mapping[str, Any], i: int, p: Prepared) -> Finding | None:
-    if message.get("role") == "tool" and not message.get("tool_call_id"):
-        return Finding("messages", i=i)
+    if message.get("role") != "tool":
+        return None
+    call_id = message.get("tool_call_id")
+    if not call_id:
+        return Finding("messages", i=i, problem="without tool_call_id")
+    if type(call_id) is not str:
+        return Finding(
+            "messages", i=i, problem=f"whose tool_call_id is a {type(call_id).__name__}, not a string"
+        )
     return None
 
 
@@ -1053,8 +1060,8 @@ MESSAGES: Final[tuple[Rule, ...]] = (
         "messages.tool_call_id",
         CHAT,
         _check_tool_call_id,
-        what="messages[$i] is a tool result without tool_call_id",
-        why="a tool message must name the tool call it answers",
+        what="messages[$i] is a tool result $problem",
+        why="a tool message must name the tool call it answers by its id, a string",
         fix="set tool_call_id to the id of the assistant's tool call",
         source=CHAT_API_PAGE,
         action=REJECTED,

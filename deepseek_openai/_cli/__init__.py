@@ -1,4 +1,4 @@
-"""The ``deepseek-openai`` command line: chat, models, balance, doctor, emulator and demo.
+"""The ``deepseek-openai`` command line: chat, models, balance, doctor, batch, emulator and demo.
 
 Standard library only at import time (argparse), so ``deepseek-openai --help`` answers at once; the
 package and the openai SDK are imported by the subcommand that needs them.
@@ -43,7 +43,7 @@ from ._common import (
     warnings_as_notes,
 )
 
-COMMANDS: tuple[str, ...] = ("_chat", "_info", "_doctor", "_cli_emulator", "_cli_demo")
+COMMANDS: tuple[str, ...] = ("_chat", "_info", "_doctor", "_batch", "_cli_emulator", "_cli_demo")
 """The modules whose ``register(sub)`` adds a subcommand, in the order ``--help`` lists them."""
 
 

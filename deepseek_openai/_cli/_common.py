@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ._status import Status
 
 if TYPE_CHECKING:
-    from deepseek_openai._client import DeepSeek
+    from deepseek_openai._client import AsyncDeepSeek, DeepSeek
 
 PROG = "deepseek-openai"
 KEY_ENV = "DEEPSEEK_API_KEY"
@@ -365,6 +365,25 @@ def warnings_as_notes(out: Output) -> Iterator[None]:
 def make_client(args: argparse.Namespace, *, max_retries: int | None = None) -> DeepSeek:
     """A client from DEEPSEEK_* plus the command-line overrides; a missing key raises exit 2."""
     from deepseek_openai._client import get_client
+
+    return get_client(**_client_kwargs(args, max_retries))
+
+
+def make_async_client(args: argparse.Namespace, *, max_connections: int) -> AsyncDeepSeek:
+    """The async twin of :func:`make_client`, with a connection pool for ``max_connections`` requests."""
+    import httpx2
+    import openai
+
+    from deepseek_openai._client import get_async_client
+
+    kwargs = _client_kwargs(args, None)
+    limits = httpx2.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections, keepalive_expiry=60
+    )
+    return get_async_client(http_client=openai.DefaultAsyncHttpxClient(limits=limits), **kwargs)
+
+
+def _client_kwargs(args: argparse.Namespace, max_retries: int | None) -> dict[str, Any]:
     from deepseek_openai._settings import DeepSeekSettings
 
     if DeepSeekSettings().api_key is None:
@@ -378,7 +397,7 @@ def make_client(args: argparse.Namespace, *, max_retries: int | None = None) -> 
         kwargs["timeout"] = timeout
     if max_retries is not None:
         kwargs["max_retries"] = max_retries
-    return get_client(**kwargs)
+    return kwargs
 
 
 def require_emulator_extra() -> None:

@@ -163,6 +163,8 @@ class EmulatorState:
         self.balances: dict[str, Decimal] = {}
         self.in_flight: Counter[tuple[str, str | None]] = Counter()
         self.files = FileStore()
+        self.peak_in_flight = 0
+        """The most completions one key (and user_id) had in flight at once since the last reset."""
 
     def reset(self) -> None:
         """Forget scripts, records, cache, files, balances, limits and clock moves; keys stay."""
@@ -177,6 +179,7 @@ class EmulatorState:
             self.counts.clear()
             self.balances.clear()
             self.concurrency_limit = self._initial_concurrency
+            self.peak_in_flight = 0
 
     def record(self, entry: RecordedRequest, *, known_route: bool = True) -> None:
         """Remember a request, within the bounds (see the module docstring)."""
@@ -224,6 +227,7 @@ class EmulatorState:
             if current > limit:
                 return current, limit
             self.in_flight[slot] = current
+            self.peak_in_flight = max(self.peak_in_flight, current)
             return None
 
     def release(self, slot: tuple[str, str | None]) -> None:

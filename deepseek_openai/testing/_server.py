@@ -74,8 +74,9 @@ class DeepSeekEmulator:
 
     Use it as a context manager (``with`` or ``async with``) or call :meth:`start` / :meth:`stop`.
     Script it from the test thread while it serves: :meth:`queue_reply`, :meth:`inject`,
-    :meth:`fail_next`, :meth:`set_balance`, :meth:`advance_clock`; inspect :attr:`requests`,
-    :meth:`request_count` and :meth:`file_ids`.
+    :meth:`fail_next`, :meth:`set_balance`, :meth:`advance_clock`, :meth:`set_concurrency_limit`
+    (also mid-run); inspect :attr:`requests`, :meth:`request_count`, :meth:`file_ids`,
+    :meth:`in_flight` and :meth:`peak_in_flight`.
     """
 
     def __init__(  # noqa: PLR0913 (the emulator's public options)
@@ -304,6 +305,19 @@ class DeepSeekEmulator:
             self._state.concurrency_limit = limit
 
     # ---------------------------------------------------------------------------------- inspection
+
+    def in_flight(self) -> int:
+        """Completions being answered right now (all keys)."""
+        with self._state.lock:
+            return sum(self._state.in_flight.values())
+
+    def peak_in_flight(self, *, reset: bool = False) -> int:
+        """The most completions one key (and ``user_id``) had in flight at once; ``reset`` starts over."""
+        with self._state.lock:
+            peak = self._state.peak_in_flight
+            if reset:
+                self._state.peak_in_flight = max(self._state.in_flight.values(), default=0)
+            return peak
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -37,6 +37,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "one call: Echo: Its colour? [image image/png 64x48",
         "async: Echo: And this one? [image image/png 8x8",
     ),
+    "bulk_job.py": ("requests this run", "city-0 ->", "0 left of 5"),
 }
 
 

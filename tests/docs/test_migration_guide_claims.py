@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from deepseek_openai import get_reasoning
+from deepseek_openai import RetiredModelWarning, get_reasoning
 from deepseek_openai.testing import DeepSeekEmulator
 from tests.cli._util import ROOT
 
@@ -115,7 +115,7 @@ def _retired(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
 def _retired_warning(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
     [sent] = _chat(emu)
     assert sent["model"] == "deepseek-flash"  # deepseek-chat is translated, not sent (a 400 since 2026-07-24)
-    assert any(issubclass(w.category, DeprecationWarning) for w in ns["caught"])
+    assert any(issubclass(w.category, RetiredModelWarning) for w in ns["caught"])
 
 
 def _tool_loop(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
@@ -149,6 +149,49 @@ def _thinking_off(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
     assert out.strip()
 
 
+def _ask_image(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
+    # One call sends the picture inline (a data: URL with its sniffed type) in a user message.
+    [sent] = _chat(emu)
+    [part] = [p for p in sent["messages"][-1]["content"] if p["type"] == "image_url"]
+    assert part["image_url"]["url"].startswith("data:image/png;base64,")
+    assert sent["thinking"] == {"type": "disabled"}
+    assert "image/png" in out  # the emulator's reply says what it read
+
+
+def _responses(emu: DeepSeekEmulator) -> list[dict[str, Any]]:
+    return [r.json for r in emu.requests if r.path.endswith("/responses")]
+
+
+def _stateless_loop(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
+    # The second turn resends everything: the first input, the reasoning item, the answer, the question.
+    first, second = _responses(emu)
+    assert second["input"][: len(first["input"])] == first["input"]
+    assert "previous_response_id" not in second
+    assert "store" not in second
+    kinds = [item.get("type", "message") for item in second["input"]]
+    assert kinds[0] == kinds[-1] == "message"
+    assert "reasoning" in kinds
+    assert second["input"][-1]["content"] == "Its weather?"
+    assert out.strip() == ns["second"].output_text.strip() != ""
+
+
+def _responses_parse(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
+    # json_schema sent natively, thinking left on (no reasoning.effort 'none').
+    [sent] = _responses(emu)
+    assert sent["text"]["format"]["type"] == "json_schema"
+    assert sent.get("reasoning", {}).get("effort") != "none"
+    assert type(ns["parsed"].output_parsed).__name__ == "City"
+
+
+def _hashed_user_id(ns: dict[str, Any], out: str, emu: DeepSeekEmulator) -> None:
+    [sent] = _chat(emu)
+    assert sent["user_id"].startswith("u-")
+    assert len(sent["user_id"]) == 34
+    assert "user" not in sent
+    assert "Ada@example.com" not in str(sent)
+    assert out.strip() == "True"
+
+
 CLAIMS: list[tuple[str, Check]] = [
     ("client.embeddings.create(", _embeddings),
     ("json_complete(", _json_complete),
@@ -166,7 +209,11 @@ CLAIMS: list[tuple[str, Check]] = [
     ("client.models.list()", _models),
     ("get_client(thinking=False)  # what deepseek-chat meant", _thinking_off),
     ("    .choices[0]\n    .message.content\n)", _thinking_off),
-    ("client = get_client()  # DEEPSEEK_API_KEY; any other", _first_request),
+    ("client = get_client()  # DEEPSEEK_API_KEY; openai's http_client", _first_request),
+    ('ask_image(client, sample_png(), "What colour is this?")', _ask_image),
+    ("items += [*to_input_items(first)", _stateless_loop),
+    ("client.responses.parse(model=", _responses_parse),
+    ("def user_id_for(email: str) -> str:", _hashed_user_id),
 ]
 
 
@@ -193,7 +240,7 @@ def test_guide_snippet_does_what_the_guide_says(
     code = compile(snippet.code, str(snippet.path) + f":{snippet.line}", "exec")
     out = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stdout(out):
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", RetiredModelWarning)
         exec(code, namespace)
     check = _claim(snippet)
     assert check is not None

@@ -7,12 +7,14 @@ hour in the emulator fails here instead of being mirrored by the test.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from deepseek_openai.testing import sample_png
 from deepseek_openai.testing._app import EmulatorState
 from deepseek_openai.testing._errors import ApiError
 from deepseek_openai.testing._models import (
@@ -112,7 +114,11 @@ def test_default_max_tokens(thinking: bool, effort: str, expected: int) -> None:
 
 
 IMAGE: dict[str, Any] = {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
-FILE: dict[str, Any] = {"type": "file", "file": {"file_id": "file-api-1"}}
+# A file part with inline data (a file id must name an uploaded file: tests/vision covers those).
+FILE: dict[str, Any] = {
+    "type": "file",
+    "file": {"file_data": "data:image/png;base64," + base64.b64encode(sample_png(8, 8)).decode()},
+}
 
 
 @pytest.mark.parametrize("part", [IMAGE, FILE], ids=["image_url", "file"])

@@ -285,6 +285,12 @@ REQUEST_CASES: list[Case] = [
         "tool result without tool_call_id",
         "set tool_call_id",
     ),
+    Case(  # section 5: tool (tool_call_id, content), the id a string (issue 14: unhashable values)
+        "rule:messages.tool_call_id",
+        chat(messages=[*USER, {"role": "tool", "tool_call_id": ["call_1"], "content": "x"}]),
+        "tool result whose tool_call_id is a list, not a string",
+        "set tool_call_id",
+    ),
     Case(
         "rule:messages.prefix_position",
         chat(messages=[{"role": "assistant", "content": "x", "prefix": True}, *USER]),

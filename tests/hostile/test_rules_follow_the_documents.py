@@ -79,6 +79,28 @@ def test_an_assistant_turn_with_null_content_and_no_tool_calls_is_sent(
         assert deepseek_emulator.requests[-1].json["messages"][1] == {"role": "assistant", "content": None}
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_thinking_disabled_with_an_effort_and_a_bare_assistant_turn_are_sent_async(
+    mode: GuardMode, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    history: Any = [*USER, {"role": "assistant", "content": None}, *USER]
+    async with get_async_client(
+        api_key=deepseek_emulator.api_key, base_url=deepseek_emulator.base_url, max_retries=0, guard_mode=mode
+    ) as client:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reply = await client.chat.completions.create(
+                model="deepseek-flash",
+                messages=history,
+                reasoning_effort="high",
+                extra_body={"thinking": {"type": "disabled"}},
+            )
+    assert reply.choices[0].message.content
+    sent = deepseek_emulator.requests[-1].json
+    assert (sent["thinking"], sent["reasoning_effort"]) == ({"type": "disabled"}, "high")
+    assert sent["messages"][1] == {"role": "assistant", "content": None}
+
+
 def _parts(*texts: str) -> Any:
     return [{"type": "text", "text": t} for t in texts]
 

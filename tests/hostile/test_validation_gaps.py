@@ -86,6 +86,26 @@ def test_an_end_user_id_with_a_line_break_is_never_sent_as_user_id(
             off.chat.completions.create(model="deepseek-flash", messages=USER, extra_body={field: value})
 
 
+async def test_identifiers_with_a_line_break_are_refused_async(deepseek_emulator: DeepSeekEmulator) -> None:
+    tool: Any = {"type": "function", "function": {"name": "get_weather\n", "parameters": {"type": "object"}}}
+    async with get_async_client(
+        api_key=deepseek_emulator.api_key, base_url=deepseek_emulator.base_url, max_retries=0
+    ) as client:
+        with pytest.raises(DeepSeekRequestError, match="function name"):
+            await client.chat.completions.create(model="deepseek-flash", messages=USER, tools=[tool])
+        with pytest.raises(DeepSeekRequestError, match="a-zA-Z0-9_-"):
+            await client.chat.completions.create(
+                model="deepseek-flash", messages=USER, extra_body={"user": "alice\n"}
+            )
+        assert deepseek_emulator.request_count() == 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(InvalidParametersError):  # sent in warn mode, and the server says no
+                await client.with_options(guard_mode="warn").chat.completions.create(
+                    model="deepseek-flash", messages=USER, tools=[tool]
+                )
+
+
 # --------------------------------------------------------------------------------------------
 # Timeouts and retry counts
 

@@ -115,14 +115,15 @@ def test_a_chat_stream_still_needs_done(recorder: Recorder) -> None:
     recorder.reply(
         200, content=body(f"data: {json.dumps(chunk)}\n\n", _terminal("response.completed")), headers=SSE
     )
+    recorder.reply(200, content=body(f"data: {json.dumps(chunk)}\n\n"), headers=SSE)
     client = _client(recorder)
-    # The terminal event is no end marker here: a chunk without choices (issue 14), never a success.
-    with pytest.raises(MalformedResponseError, match="choices"):
-        list(
-            client.chat.completions.create(
-                model="deepseek-flash", messages=[{"role": "user", "content": "x"}], stream=True
-            )
-        )
+    messages: Any = [{"role": "user", "content": "x"}]
+    # The terminal event is no end marker here: in a chat stream it is a chunk of the wrong shape
+    # (issue 14: every chat chunk's shape is checked), never a clean end.
+    with pytest.raises(MalformedResponseError, match="stream chunk has the wrong shape"):
+        list(client.chat.completions.create(model="deepseek-flash", messages=messages, stream=True))
+    with pytest.raises(IncompleteStreamError, match=r"\[DONE\]"):
+        list(client.chat.completions.create(model="deepseek-flash", messages=messages, stream=True))
 
 
 def test_a_deepseek_error_event_in_a_responses_stream_is_a_stream_error(recorder: Recorder) -> None:
