@@ -84,10 +84,14 @@ def _run(source: Path, out: Path, emu: DeepSeekEmulator) -> subprocess.Completed
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
-def test_ten_thousand_requests_with_faults_killed_halfway_and_resumed(
-    deepseek_emulator: DeepSeekEmulator, tmp_path: Path
-) -> None:
-    emu = deepseek_emulator
+def test_ten_thousand_requests_with_faults_killed_halfway_and_resumed(tmp_path: Path) -> None:
+    # Its own emulator: the shared one remembers only the last 10,000 requests, and this test counts
+    # every answer of more than that.
+    with DeepSeekEmulator(max_records=50_000) as emu:
+        _ten_thousand_killed_and_resumed(emu, tmp_path)
+
+
+def _ten_thousand_killed_and_resumed(emu: DeepSeekEmulator, tmp_path: Path) -> None:
     n = 10_000
     source = write_requests(tmp_path / "requests.jsonl", n, thinking={"type": "disabled"})
     out = tmp_path / "results.jsonl"
