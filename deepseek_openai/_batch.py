@@ -578,15 +578,16 @@ class Job:
             )
             raw.parse()  # the client's response checks: a wrong-shaped 200 raises here
             body = raw.http_response.json()
-        except openai.APIStatusError as exc:
-            return self._status_outcome(custom_id, exc)
-        except (openai.APIConnectionError, openai.APIResponseValidationError) as exc:
-            return _Outcome("retry", error=_short(exc))
         except (DeepSeekRequestError, UnsupportedFeatureError) as exc:
+            # First: a refusal is also an openai.BadRequestError, but nothing was sent.
             return _Outcome(
                 "failed",
                 error_line(custom_id, "refused", str(exc), rule=exc.rule, param=exc.param),
             )
+        except openai.APIStatusError as exc:
+            return self._status_outcome(custom_id, exc)
+        except (openai.APIConnectionError, openai.APIResponseValidationError) as exc:
+            return _Outcome("retry", error=_short(exc))
         except (TypeError, ValueError) as exc:  # a body the SDK cannot serialise
             return _Outcome(
                 "failed", error_line(custom_id, "invalid_request", f"{type(exc).__name__}: {exc}")

@@ -292,6 +292,62 @@ FILES: Final = FileLimits()
 
 
 @dataclass(frozen=True, slots=True)
+class StrictSubset:
+    """The JSON Schema subset the beta URL enforces for ``strict: true`` functions (beta page).
+
+    Every object lists all its properties in ``required`` and sets ``additionalProperties: false``;
+    outside the listed keywords and formats the beta URL answers 400. The standard URL accepts
+    ``strict`` and ignores it (observed 2026-08-30 to 2026-09-06), so a strict request means
+    something only on the beta URL.
+    """
+
+    keywords: frozenset[str]
+    """Keywords the subset supports (annotations such as ``title`` and ``description`` included)."""
+    unsupported: frozenset[str]
+    """Keywords the beta page names as not supported."""
+    formats: frozenset[str]
+    """String formats the subset supports."""
+    source: Source = BETA_PAGE
+    observed: Source = STRICT_TOOLS_OBSERVED
+
+
+STRICT_SCHEMA: Final = StrictSubset(
+    keywords=frozenset(
+        {
+            # structure: object, string, number/integer, boolean, array, enum, anyOf, $ref/$def
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "items",
+            "enum",
+            "anyOf",
+            "$ref",
+            "$defs",
+            "definitions",
+            # string and number keywords
+            "pattern",
+            "format",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "const",
+            "default",
+            # annotations
+            "title",
+            "description",
+            "examples",
+        }
+    ),
+    unsupported=frozenset({"minLength", "maxLength", "minItems", "maxItems"}),
+    formats=frozenset({"email", "hostname", "ipv4", "ipv6", "uuid"}),
+)
+"""Beta page, 2026-09-11 (section 8 of the API notes)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Prices:
     """USD per one million tokens, at peak hours. Off-peak is ``off_peak_factor`` of these."""
 

@@ -9,8 +9,12 @@ joined to openai's client through the seams of :mod:`._openai_compat`.
   environment (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID``, ...).
 - The request seam (``_ds_prepare``) runs once per call, whatever made it: it finds the request's
   row in the endpoint table (refusing what DeepSeek does not serve, routing standard-only
-  endpoints away from the beta URL), runs the rule table over a JSON body, and swaps in the
-  stream classes that translate mid-stream failures.
+  endpoints away from the beta URL), runs the rule table over a JSON body (and sends it where the
+  pipeline routed it: strict tools to the beta URL), gives each notice once per client, installs
+  the response hook a translated call needs (json_schema answers, ``deepseek_adjustments``), and
+  swaps in the stream classes that translate mid-stream failures.
+- Every chat completion and stream the client receives fills its bounded reasoning memory, which
+  puts the real ``reasoning_content`` back into turns a framework dropped it from.
 - Error responses, transport errors and unreadable bodies become DeepSeek's typed exceptions.
 - ``copy`` / ``with_options`` keep the DeepSeek state, so per-call policy is
   ``client.with_options(thinking=False)``.
@@ -28,6 +32,7 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 from httpx2 import Timeout
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from typing_extensions import override
 
 from . import _log
@@ -44,7 +49,6 @@ from ._endpoints import (
 from ._errors import (
     TRACE_HEADER,
     ConfigurationError,
-    DeepSeekCompatibilityWarning,
     DeepSeekConnectionError,
     DeepSeekError,
     DeepSeekRequestError,
@@ -55,6 +59,7 @@ from ._errors import (
 )
 from ._images import read_upload
 from ._log import logger
+from ._memory import Shared
 from ._openai_compat import (
     NOT_GIVEN,
     AsyncDeepSeekStream,
@@ -64,6 +69,7 @@ from ._openai_compat import (
     FinalRequestOptions,
     NotGiven,
     SyncSeams,
+    add_post_parser,
     forget_openai_env,
     merged_body,
     replace_body,
@@ -72,7 +78,7 @@ from ._openai_compat import (
 )
 from ._pipeline import Plan, plan, prepare_request
 from ._redact import header_secret, mask, mask_url, redact
-from ._rules import BodyKind, Policy
+from ._rules import BodyKind, Notice, Policy, Prepared
 from ._settings import (
     DeepSeekSettings,
     GuardMode,
@@ -86,6 +92,7 @@ from ._settings import (
 from ._shapes import is_chunk, unsendable
 from ._shapes import problem as shape_problem
 from ._streaming import deepseek_stream_cls
+from ._structured import ResponseHook
 from ._version import __version__
 from ._warnings import warn
 
@@ -256,10 +263,14 @@ def _describe_body(
 class _State:
     """What a DeepSeek client knows beyond openai's options."""
 
-    __slots__ = ("beta", "located", "plans", "policy", "settings", "urls")
+    __slots__ = ("beta", "located", "plans", "policy", "settings", "shared", "urls")
 
-    def __init__(self, settings: DeepSeekSettings, beta: bool, urls: tuple[str, str]) -> None:
+    def __init__(
+        self, settings: DeepSeekSettings, beta: bool, urls: tuple[str, str], shared: Shared | None
+    ) -> None:
         self.settings = settings
+        self.shared = shared if shared is not None else Shared()
+        """The reasoning memory and the notices given, shared with this client's copies."""
         self.beta = beta
         self.urls = urls
         """(standard, beta) base URLs: the twins share them."""
@@ -332,6 +343,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
         _deepseek_urls: tuple[str, str] | None = None,
+        _deepseek_shared: Shared | None = None,
         **policy: Unpack[PolicyOptions],
     ) -> None:
         _refuse_openai_only(
@@ -356,7 +368,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
             check_timeout(timeout)
         if not isinstance(max_retries, NotGiven):
             check_max_retries(max_retries)
-        self._deepseek = _State(settings, beta, urls)
+        self._deepseek = _State(settings, beta, urls, _deepseek_shared)
         cast(Any, super()).__init__(
             api_key=key,
             base_url=url,
@@ -424,6 +436,7 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         located = state.locate(options.method, options.url)
         url = self._route(located, options.url)
         body: dict[str, Any] | None = None
+        hook: ResponseHook | None = None
         endpoint = located.endpoint
         if endpoint is not None and endpoint.body == "files":
             body = self._prepare_upload(options)
@@ -431,23 +444,40 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
             given = merged_body(options)
             if given is not None:
                 # prepare_request copies the body (it never mutates its input), so no copy is made here.
-                prepared = prepare_request(endpoint.body, given, state.policy, state.plan(endpoint.body))
-                for notice in prepared.notices:
-                    if logger.isEnabledFor(logging.INFO):
-                        logger.info("%s%s", _log.tag(), self._redacted(notice.message))
-                    warn(notice.message, notice.category)
+                prepared = self._prepare_body(endpoint.body, given, options)
                 if not (given is options.json_data and _unchanged(given, prepared.body)):
                     body = prepared.body
+                if prepared.route == "beta" and not state.beta:
+                    query = f"?{located.query}" if located.query else ""
+                    url = state.urls[1] + located.path + query
+                if prepared.output_tool is not None or prepared.adjustments:
+                    hook = ResponseHook(prepared.output_tool, prepared.adjustments)
                 if log is not None:
                     _describe_body(log, given, prepared.body, prepared.applied)
         if url is not None and log is not None:
             log.append(f"routed to {_log.safe_url(url)}")
         if body is not None or url is not None:
             options = replace_body(options, body, url)
+        if hook is not None:
+            options = add_post_parser(options, hook)
         if stream_cls is None:
             return options, None
         # Each endpoint's streams end their own way ([DONE], or a Responses terminal event).
         return options, deepseek_stream_cls(cast(Any, stream_cls), endpoint.body if endpoint else None)
+
+    def _prepare_body(
+        self, kind: BodyKind, given: Mapping[str, Any], options: FinalRequestOptions
+    ) -> Prepared:
+        """The rule table over one body; a refusal names the request not sent; the notices are given."""
+        state = self._deepseek
+        try:
+            prepared = prepare_request(
+                kind, given, state.policy, state.plan(kind), state.shared.memory.recall
+            )
+        except (DeepSeekRequestError, UnsupportedFeatureError) as exc:
+            raise exc.for_request(options.method, self._full_url(options.url)) from None
+        self._notify(prepared.notices)
+        return prepared
 
     def _prepare_logged(
         self, options: FinalRequestOptions, stream_cls: type[Any] | None
@@ -470,17 +500,35 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     def _prepare_upload(self, options: FinalRequestOptions) -> dict[str, Any] | None:
         """The upload rows over a multipart form: its fields, with the file (read, not consumed)
         under ``file``. Returns the fields to send instead, or ``None`` to send them as they are."""
-        state = self._deepseek
         fields = dict(merged_body(options) or {})
         view = dict(fields)
         for name, value in request_files(options):
             if name == "file":
                 view["file"] = read_upload(value)
-        prepared = prepare_request("files", view, state.policy, state.plan("files"))
-        for notice in prepared.notices:
-            warn(notice.message, notice.category)
+        prepared = self._prepare_body("files", view, options)
         out = {k: v for k, v in prepared.body.items() if k != "file"}
         return None if _unchanged(fields, out) else out
+
+    def _notify(self, notices: list[Notice]) -> None:
+        """Emit the pipeline's notices; a keyed notice only the first time this client family sees it."""
+        registry = self._deepseek.shared.notices
+        for notice in notices:
+            if logger.isEnabledFor(logging.INFO):  # the log records every call's notices
+                logger.info("%s%s", _log.tag(), self._redacted(notice.message))
+            if notice.key is None or registry.first(notice.key):
+                warn(notice.message, notice.category)
+
+    def _full_url(self, url: str) -> str:
+        return url if "://" in url else str(self.base_url).rstrip("/") + "/" + url.lstrip("/")
+
+    @override
+    def _ds_parsed(self, value: Any, response: httpx2.Response) -> Any:
+        kind = type(value)
+        if kind is ChatCompletionChunk:
+            self._deepseek.shared.memory.observe_chunk(response, value)
+        elif kind is ChatCompletion or isinstance(value, ChatCompletion):
+            self._deepseek.shared.memory.remember(value)
+        return value
 
     def _route(self, located: Located, url: str) -> str | None:
         """The URL to send to instead (a standard-only endpoint called on the beta URL), or ``None``.
@@ -489,23 +537,21 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         """
         endpoint = located.endpoint
         if located.base is None:
-            self._refuse(foreign_url_error(url))
+            self._refuse(foreign_url_error(url), located.method, url)
         elif endpoint is None:
-            self._refuse(unserved_error(located.method, located.path))
+            self._refuse(unserved_error(located.method, located.path), located.method, url)
         elif located.base not in endpoint.bases:
             if "standard" not in endpoint.bases:
-                self._refuse(beta_only_error(endpoint))
+                self._refuse(beta_only_error(endpoint), located.method, url)
                 return None
             query = f"?{located.query}" if located.query else ""
             return self._deepseek.urls[0] + located.path + query
         return None
 
-    def _refuse(self, error: DeepSeekRequestError | UnsupportedFeatureError) -> None:
-        mode = self._deepseek.policy.guard_mode
-        if mode == "strict":
-            raise error
-        if mode == "warn":
-            warn(f"{error} (warn mode: sent anyway; expect an error)", DeepSeekCompatibilityWarning)
+    def _refuse(self, error: DeepSeekRequestError | UnsupportedFeatureError, method: str, url: str) -> None:
+        """DeepSeek would answer an error: refused in strict and warn mode; off sends it."""
+        if self._deepseek.policy.guard_mode != "off":
+            raise error.for_request(method, self._full_url(url))
 
     def _ds_secret(self, response: httpx2.Response | None = None) -> str | None:
         """The key to mask in what the server sends back: the one the request carried."""
@@ -522,8 +568,8 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
     def _ds_status_error(self, body: object, response: httpx2.Response) -> openai.APIStatusError:
         remedy = None
         if response.status_code == 404:
-            # A 404 for a path the endpoint table knows DeepSeek does not serve (sent in warn / off
-            # mode) gets that path's advice, not "check base_url".
+            # A 404 for a path the endpoint table knows DeepSeek does not serve (sent in guard mode off)
+            # gets that path's advice, not "check base_url".
             request = response.request
             located = self._deepseek.locate(request.method, str(request.url))
             if located.endpoint is None and located.base is not None:
@@ -659,7 +705,11 @@ class _DeepSeekClient(ClientSeams[_HttpxT], Generic[_HttpxT]):
         if changes:
             new_settings = new_settings.updated(**changes)
         new_beta = state.beta if beta is None else beta
-        extra: dict[str, Any] = {"settings": new_settings, "beta": new_beta}
+        extra: dict[str, Any] = {
+            "settings": new_settings,
+            "beta": new_beta,
+            "_deepseek_shared": state.shared,
+        }
         if isinstance(base_url, NotGiven) or base_url is None:
             extra["_deepseek_urls"] = state.urls
             if new_beta != state.beta:

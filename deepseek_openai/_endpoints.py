@@ -32,9 +32,8 @@ from ._catalogue import (
     RESPONSES_PAGE,
     Source,
 )
-from ._errors import DeepSeekCompatibilityWarning, DeepSeekRequestError, UnsupportedFeatureError
+from ._errors import DeepSeekRequestError, UnsupportedFeatureError
 from ._rules import BodyKind
-from ._warnings import warn
 
 Base = Literal["standard", "beta"]
 STANDARD: Final[frozenset[Base]] = frozenset({"standard"})
@@ -269,7 +268,7 @@ def alternative(path: tuple[str, ...]) -> str:
 
 def unserved_advice(method: str, path: str) -> str | None:
     """What to do instead of a (method, path) DeepSeek does not serve, when the table has specific
-    advice for it (``None`` otherwise). Read by the 404 translation too (warn / off modes send)."""
+    advice for it (``None`` otherwise). Read by the 404 translation too (guard mode off sends)."""
     for row in UNSERVED:
         if (row.method is None or row.method == method) and row.pattern.fullmatch(path):
             return row.fix
@@ -463,8 +462,8 @@ def unsupported_error(path: tuple[str, ...]) -> UnsupportedFeatureError:
 
 def _guard_mode(client: object) -> str:
     state = getattr(client, "_deepseek", None)
-    mode = getattr(getattr(state, "policy", None), "guard_mode", "strict")
-    return mode if isinstance(mode, str) else "strict"
+    mode = getattr(getattr(state, "policy", None), "guard_mode", "warn")
+    return mode if isinstance(mode, str) else "warn"
 
 
 def _guard_callable(
@@ -473,19 +472,14 @@ def _guard_callable(
     path: tuple[str, ...],
     error: Callable[[], UnsupportedFeatureError] | None = None,
 ) -> Any:
-    """Wrap one SDK method so calling it raises (strict), warns (warn) or passes (off).
+    """Wrap one SDK method so calling it raises (strict, warn: DeepSeek would answer 404) or passes (off).
 
     ``error`` builds the refusal (by default: the namespace is not served).
     """
     refusal = error if error is not None else functools.partial(unsupported_error, path)
 
     def let_through() -> bool:
-        mode = _guard_mode(client)
-        if mode == "strict":
-            return False
-        if mode == "warn":
-            warn(f"{refusal()} (warn mode: sent anyway; expect it to fail)", DeepSeekCompatibilityWarning)
-        return True
+        return _guard_mode(client) == "off"
 
     if inspect.iscoroutinefunction(func):
         # async def methods raise when awaited, like every other API error of the async client.
@@ -545,7 +539,7 @@ class NamespaceGuard(wrapt.ObjectProxy):  # type: ignore[type-arg]
 
     Attribute access, ``dir()`` and ``isinstance`` keep working, so probing never explodes;
     sub-namespaces and the raw/streaming prefixes are guarded too. ``guard_mode`` is read at call
-    time: ``warn`` sends with a warning, ``off`` sends silently.
+    time: ``strict`` and ``warn`` refuse (DeepSeek would answer 404), ``off`` sends.
     """
 
     _self_client: object

@@ -8,8 +8,10 @@ meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryab
     openai.OpenAIError
     └── DeepSeekError
         ├── ConfigurationError                 [ValueError]   bad settings, missing key, insecure URL
-        ├── DeepSeekRequestError               [ValueError]   refused before the network (guards)
-        ├── UnsupportedFeatureError            [NotImplementedError]  no such DeepSeek endpoint/feature
+        ├── DeepSeekRequestError               [openai.BadRequestError, ValueError]
+        │                                      refused before the network (guards): a 400, nothing sent
+        ├── UnsupportedFeatureError            [openai.BadRequestError, NotImplementedError]
+        │                                      no such DeepSeek endpoint/feature: a 400, nothing sent
         └── DeepSeekAPIError                   [openai.APIError]
             ├── DeepSeekStreamError                            an SSE error event inside a stream
             ├── MalformedResponseError         [openai.APIResponseValidationError]
@@ -34,9 +36,14 @@ meaning (``InsufficientBalanceError``) and read ``cause``, ``remedy``, ``retryab
                 └── ServerError                [openai.InternalServerError]        500 (and other 5xx)
                     └── ServerOverloadedError                                      503
 
+Refusals made before the network are also ``openai.BadRequestError`` (status 400) so that
+frameworks treat them as the client error they are and never retry them (LiteLLM, LangChain and
+openai-agents map a 400 to "bad request, do not retry"). Their ``response`` is a synthetic 400
+built here, with no headers from the client (so no key), and the message says nothing was sent.
+
 Warnings (both shown by default, once per call site): ``DeepSeekCompatibilityWarning`` (a
-``UserWarning``: a parameter dropped, or sent anyway in warn mode) and ``RetiredModelWarning`` (a
-``FutureWarning``: a retired model name was translated).
+``UserWarning``: the default guard mode 'warn' dropped or translated something, once per client and
+parameter) and ``RetiredModelWarning`` (a ``FutureWarning``: a retired model name was translated).
 
 Causes and remedies come from DeepSeek's error-code page; the server's own message, the HTTP
 status and the ``x-ds-trace-id`` header are part of every message. The API key never is:
@@ -47,7 +54,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final, Self
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 import openai
@@ -87,7 +95,8 @@ class DeepSeekError(openai.OpenAIError):
 
 
 class DeepSeekCompatibilityWarning(UserWarning):
-    """A request DeepSeek would reject or ignore was changed or sent anyway (shown by default)."""
+    """The client changed a request to fit DeepSeek: dropped a parameter DeepSeek ignores, or translated
+    one (once per client and parameter, in the default guard mode 'warn'; shown by default)."""
 
 
 class RetiredModelWarning(FutureWarning):
@@ -104,8 +113,31 @@ class ConfigurationError(DeepSeekError, ValueError):
     """The client cannot be built as asked: missing key, bad setting, unsafe base URL."""
 
 
-class _Explained(DeepSeekError):
-    """An error raised before the network that says what, why (with its source) and the fix."""
+NOT_SENT: Final = "Refused before sending (nothing reached DeepSeek): "
+"""How every pre-send refusal starts, so a log reader knows no request was made."""
+
+_UNSENT_URL: Final = "https://api.deepseek.com/"
+"""The URL of the synthetic request a pre-send refusal carries when the seam did not say which it was."""
+
+
+def _unsent_response(method: str, url: str) -> httpx2.Response:
+    """A synthetic 400 for a request that was never sent: no client headers (so never the key)."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:  # credentials in a URL never travel into an exception
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    return httpx2.Response(400, request=httpx2.Request(method, url))
+
+
+class _Explained(DeepSeekError, openai.BadRequestError):
+    """An error raised before the network that says what, why (with its source) and the fix.
+
+    Also an ``openai.BadRequestError`` (status 400): frameworks then report a client error and do
+    not retry. ``param`` and ``rule`` name the parameter and the rule-table row; ``body`` is an
+    OpenAI-shaped error object with the same message.
+    """
 
     what: str
     why: str
@@ -114,6 +146,8 @@ class _Explained(DeepSeekError):
     param: str | None
     rule: str | None
     """The id of the rule-table row that refused the request (``None`` for other refusals)."""
+    before_send: bool
+    """True for a request refused before sending; False for a helper that refused its input."""
 
     def __init__(  # noqa: PLR0913 (what, why, fix, source, param and rule are the parts of the message)
         self,
@@ -124,7 +158,15 @@ class _Explained(DeepSeekError):
         source: Source | None = None,
         param: str | None = None,
         rule: str | None = None,
+        method: str = "POST",
+        url: str = _UNSENT_URL,
+        before_send: bool = True,
     ) -> None:
+        dated = f" ({source.title}, {source.date.isoformat()})" if source else ""
+        message = f"{NOT_SENT if before_send else ''}{what}. Why: {why}{dated}. Fix: {fix}"
+        self.before_send = before_send
+        body = {"message": message, "type": "invalid_request_error", "param": param, "code": rule}
+        openai.BadRequestError.__init__(self, message, response=_unsent_response(method, url), body=body)
         self.what, self.why, self.fix, self.source, self.param, self.rule = (
             what,
             why,
@@ -133,8 +175,37 @@ class _Explained(DeepSeekError):
             param,
             rule,
         )
-        dated = f" ({source.title}, {source.date.isoformat()})" if source else ""
-        super().__init__(f"{what}. Why: {why}{dated}. Fix: {fix}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its parts: the synthetic response holds nothing worth pickling.
+        request = self.request
+        return (
+            _rebuild_explained,
+            (
+                type(self),
+                self.what,
+                {
+                    "why": self.why,
+                    "fix": self.fix,
+                    "source": self.source,
+                    "param": self.param,
+                    "rule": self.rule,
+                    "method": request.method,
+                    "url": str(request.url),
+                    "before_send": self.before_send,
+                },
+            ),
+        )
+
+    def for_request(self, method: str, url: str) -> Self:
+        """The same refusal, naming the request that was not sent (the seam knows it; rules do not)."""
+        request = _unsent_response(method, url).request
+        self.request = self.response.request = request
+        return self
+
+
+def _rebuild_explained(cls: type[_Explained], what: str, parts: dict[str, Any]) -> _Explained:
+    return cls(what, **parts)
 
 
 class DeepSeekRequestError(_Explained, ValueError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, ClassVar, Final, Literal, Protocol, TypeVar, cast, overload
 
 import httpx2
@@ -46,6 +46,7 @@ __all__ = [
     "ServerSentEvent",
     "StreamPolicy",
     "SyncSeams",
+    "add_post_parser",
     "forget_openai_env",
     "merged_body",
     "model_request_id",
@@ -161,6 +162,7 @@ PRIVATE_API: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("openai._models.FinalRequestOptions", "extra_json", ()),
     ("openai._models.FinalRequestOptions", "url", ()),
     ("openai._models.FinalRequestOptions", "method", ()),
+    ("openai._models.FinalRequestOptions", "post_parser", ()),
     ("openai._models.FinalRequestOptions", "files", ()),
     ("openai._compat", "model_copy", ("model",)),
     ("openai._response.BaseAPIResponse", "_parse", ("to",)),
@@ -222,6 +224,19 @@ def replace_body(
         new.extra_json = None
     if url is not None:
         new.url = url
+    return new
+
+
+def add_post_parser(options: FinalRequestOptions, hook: Callable[[Any], Any]) -> FinalRequestOptions:
+    """A copy of ``options`` whose parsed result goes through ``hook`` first, then openai's own
+    post-parser (``.parse()`` has one). openai applies it to a completion, and to a stream object
+    before it is iterated (see :class:`DeepSeekStream`)."""
+    new = model_copy(options)
+    original = options.post_parser
+    if isinstance(original, NotGiven) or original is None:
+        new.post_parser = hook
+    else:
+        new.post_parser = lambda value: original(hook(value))
     return new
 
 
@@ -648,7 +663,12 @@ async def _akept(stream: Any, events: AsyncIterator[ServerSentEvent]) -> AsyncIt
 
 def _policed(stream: Any, items: Iterator[_T]) -> Iterator[_T]:
     try:
-        yield from items
+        mend = getattr(stream, "_ds_mend", None)  # read at the first item: the post-parser sets it
+        if mend is None:
+            yield from items
+        else:
+            for item in items:
+                yield mend(item)
     except Exception as exc:
         translated = stream.policy.error(stream, exc)
         if translated is None:
@@ -669,7 +689,9 @@ async def _apoliced_next(stream: Any) -> Any:
     if stream._ds_finished:
         raise StopAsyncIteration
     try:
-        return await stream._iterator.__anext__()
+        item = await stream._iterator.__anext__()
+        mend = getattr(stream, "_ds_mend", None)
+        return item if mend is None else mend(item)
     except StopAsyncIteration:
         stream._ds_finished = True
         stream.policy.end(stream)
@@ -683,9 +705,13 @@ async def _apoliced_next(stream: Any) -> Any:
 
 
 class DeepSeekStream(Stream[_T]):
-    """A :class:`openai.Stream` that follows its :class:`StreamPolicy` (see :mod:`._streaming`)."""
+    """A :class:`openai.Stream` that follows its :class:`StreamPolicy` (see :mod:`._streaming`).
+
+    ``_ds_mend``, when a call's post-parser set it, is applied to every item before it is yielded.
+    """
 
     policy: ClassVar[StreamPolicy] = _Plain()
+    _ds_mend: Callable[[Any], Any] | None = None
 
     @override
     def _iter_events(self) -> Iterator[ServerSentEvent]:
@@ -701,6 +727,7 @@ class AsyncDeepSeekStream(AsyncStream[_T]):
 
     policy: ClassVar[StreamPolicy] = _Plain()
     _ds_finished: bool = False
+    _ds_mend: Callable[[Any], Any] | None = None
 
     @override
     def _iter_events(self) -> AsyncIterator[ServerSentEvent]:

@@ -2,7 +2,9 @@
 
     translate  the TRANSLATE rows (model names, OpenAI's names, thinking values), then the
                client's default thinking mode and effort, as each kind of body carries them
-    history    the HISTORY row (reasoning_content round trip when tools are sent while thinking)
+    history    the HISTORY rows, once thinking is settled: a forced tool choice while thinking turns
+               thinking off for the call; then the reasoning_content round trip when tools are sent
+               while thinking
     check      the CHECK rows: refuse, drop or warn, as each row says for the guard mode
 
 Pure: it works on a shallow copy of the body (nested lists are copied on write), returns the
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ._catalogue import API_LIMITS, resolve_model
-from ._errors import DeepSeekCompatibilityWarning
+from ._errors import NOT_SENT, DeepSeekCompatibilityWarning
 from ._rules import (
     ROLES,
     RULES,
@@ -29,6 +31,7 @@ from ._rules import (
     Phase,
     Policy,
     Prepared,
+    Recall,
     Rule,
     Scope,
     fill,
@@ -166,17 +169,23 @@ def plan(kind: BodyKind, policy: Policy) -> Plan:
 
 
 def prepare_request(
-    kind: BodyKind, body: Mapping[str, Any], policy: Policy, steps: Plan | None = None
+    kind: BodyKind,
+    body: Mapping[str, Any],
+    policy: Policy,
+    steps: Plan | None = None,
+    recall: Recall | None = None,
 ) -> Prepared:
     """Apply the translations, the history policy and the checks to one request body.
 
-    ``steps`` is ``plan(kind, policy)``, passed by callers that keep it.
+    ``steps`` is ``plan(kind, policy)``, passed by callers that keep it; ``recall`` is the client's
+    reasoning memory (read only).
     """
     out = dict(body)
     model = out.get("model")
     resolved = resolve_model(model) if type(model) is str else None
     info = resolved.info if resolved is not None else None
     prepared = Prepared(out, policy, kind, resolved, info.limits if info is not None else API_LIMITS)
+    prepared.recall = recall
     if steps is None:
         steps = plan(kind, policy)
     _run(steps.translate.select(out), out, prepared)
@@ -264,13 +273,17 @@ _SUFFIX: Final = {
 def _act(rule: Rule, action: Action, finding: Finding, body: dict[str, Any], prepared: Prepared) -> None:
     if action is Action.REFUSE:
         raise rule.error(finding)
+    param = finding.param or rule.param
     prepared.applied.append((rule.id, action))
     if action is Action.TRANSLATE:
         rule.apply_repair(body, finding, prepared)
         if rule.notice is not None:
-            prepared.notices.append(Notice(rule.notice, fill(rule.translated, finding.fields)))
+            key = (rule.id, finding.key or param) if rule.notice is DeepSeekCompatibilityWarning else None
+            prepared.notices.append(Notice(rule.notice, fill(rule.translated, finding.fields), key))
         return
     if action is Action.DROP:
         rule.apply_repair(body, finding, prepared)
-    suffix = _SUFFIX[action].format(mode=prepared.policy.guard_mode, param=finding.param or rule.param)
-    prepared.notices.append(Notice(DeepSeekCompatibilityWarning, f"{rule.error(finding)}{suffix}"))
+    suffix = _SUFFIX[action].format(mode=prepared.policy.guard_mode, param=param)
+    text = str(rule.error(finding)).removeprefix(NOT_SENT)
+    key = (rule.id, finding.key or param)
+    prepared.notices.append(Notice(DeepSeekCompatibilityWarning, text + suffix, key))

@@ -12,6 +12,12 @@ A :class:`Rule` row says
 - what it does in each guard mode (``action``): translate, drop with a warning, warn, send, or
   refuse before the network.
 
+The guard modes (the default is ``warn``): ``warn`` keeps working OpenAI code working: it translates
+where a faithful translation exists, drops with one warning per client and parameter what DeepSeek
+ignores anyway, and refuses only what DeepSeek would reject or what would silently give a wrong
+result. ``strict`` refuses everything that is not DeepSeek-native. ``off`` sends what it is given.
+The presets below (:data:`REJECTED`, :data:`IGNORED`, ...) are those meanings, one per kind of rule.
+
 Every fact a rule needs (limits, efforts, features) comes from :mod:`._catalogue`; the table itself
 carries none. The pipeline (:mod:`._pipeline`) walks the rows; ``tests/guards/test_walk.py`` walks
 them too, with one case per row written from the documents.
@@ -47,10 +53,16 @@ from ._catalogue import (
     ResolvedModel,
     Source,
 )
-from ._errors import DeepSeekRequestError, RetiredModelWarning, UnsupportedFeatureError
+from ._errors import (
+    DeepSeekCompatibilityWarning,
+    DeepSeekRequestError,
+    RetiredModelWarning,
+    UnsupportedFeatureError,
+)
 from ._history import backfill, missing_reasoning
 from ._images import ImageRef, Upload, describe, image_ref, supported
 from ._settings import DeepSeekSettings, GuardMode, HistoryPolicy, RetiredModelPolicy
+from ._structured import output_tool, strict_problem
 from ._thinking import THINKING_TYPES, effort_value, normalize_effort, responses_effort, thinking_value
 from ._translate import (
     OPENAI_USER_FIELDS,
@@ -101,6 +113,7 @@ class Phase(IntEnum):
 
     TRANSLATE = 0
     HISTORY = 1
+    """Rows that run once the thinking mode is settled (they may still change it), then the history."""
     CHECK = 2
 
 
@@ -124,7 +137,7 @@ class Policy:
     thinking: bool | None = None
     effort: str | None = None
     history: HistoryPolicy = "backfill"
-    guard_mode: GuardMode = "strict"
+    guard_mode: GuardMode = "warn"
     retired: RetiredModelPolicy = "translate"
     allow_tools: bool = True
 
@@ -165,10 +178,21 @@ class ByPolicy:
         return self.actions[getattr(policy, self.policy_field)]
 
 
-REJECTED: Final = Modes(Action.REFUSE, Action.WARN, Action.SEND)
-"""DeepSeek answers 400/422: refused in strict mode; warn sends it with a warning."""
+REJECTED: Final = Modes(Action.REFUSE, Action.REFUSE, Action.SEND)
+"""DeepSeek answers 400/422 and nothing faithful can be sent instead: refused before the network in
+strict and warn mode (a clear error instead of the server's); off sends it."""
+WRONG_RESULT: Final = Modes(Action.REFUSE, Action.REFUSE, Action.SEND)
+"""DeepSeek accepts it but the answer would silently not be what was asked (``n > 1`` gives one
+choice): refused in strict and warn mode; off sends it."""
 IGNORED: Final = Modes(Action.REFUSE, Action.DROP, Action.SEND)
-"""DeepSeek ignores it, so dropping it gives what DeepSeek would do anyway."""
+"""DeepSeek ignores it, so dropping it (with one warning per client and parameter) gives what
+DeepSeek would do anyway; strict refuses it; off sends it."""
+ADAPTED: Final = Modes(Action.REFUSE, Action.TRANSLATE, Action.SEND)
+"""A faithful translation that changes more than a name (thinking off for one call, json_schema as a
+forced tool): warn makes it, with one warning per client and a note on the response; strict refuses
+(it is not DeepSeek-native); off sends what it is given."""
+ROUTED: Final = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.SEND)
+"""Sent where DeepSeek honours it (the beta URL) in strict and warn mode; off sends it as given."""
 ALWAYS_REFUSED: Final = Modes(Action.REFUSE, Action.REFUSE, Action.REFUSE)
 """Refused in every mode (a team setting, or a value with no meaning at all)."""
 TRANSLATED: Final = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.TRANSLATE)
@@ -186,14 +210,22 @@ will not exist, a built-in tool that will never run): refused in strict and warn
 class Finding:
     """One place where a rule applies: template fields, the parameter, and what the repair needs."""
 
-    __slots__ = ("at", "fields", "param", "source")
+    __slots__ = ("at", "fields", "key", "param", "source")
 
     def __init__(
-        self, param: str | None = None, *, at: Any = None, source: Source | None = None, **fields: object
+        self,
+        param: str | None = None,
+        *,
+        at: Any = None,
+        source: Source | None = None,
+        key: str | None = None,
+        **fields: object,
     ) -> None:
         self.param = param
         self.at = at
         self.source = source
+        self.key = key
+        """What a notice is given once for (default: the parameter)."""
         self.fields = fields
 
 
@@ -258,10 +290,19 @@ def fill(template: str, fields: Mapping[str, object]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A warning the client emits after the pipeline (kept as data so the pipeline stays pure)."""
+    """A warning the client emits after the pipeline (kept as data so the pipeline stays pure).
+
+    ``key`` (rule id, parameter) lets the client give each notice once per client; ``None`` means
+    every time.
+    """
 
     category: type[Warning]
     message: str
+    key: tuple[str, str | None] | None = None
+
+
+Recall = Callable[[Mapping[str, Any]], "str | None"]
+"""Looks up the reasoning text of an assistant turn the client received (see :mod:`._memory`)."""
 
 
 @dataclass(slots=True)
@@ -314,6 +355,15 @@ class Prepared:
     """(rule id, action) of every row that acted on the body, in order (for the DEBUG log line)."""
     last: int = -1
     """The index of the last message (read by the prefix rules)."""
+    recall: Recall | None = None
+    """The client's reasoning memory (the history row puts back text the client received)."""
+    route: Literal["beta"] | None = None
+    """Where the request must go instead of this client's base URL (strict tools: the beta URL)."""
+    output_tool: str | None = None
+    """The function that stands for a json_schema response format: its call is the answer."""
+    adjustments: list[dict[str, str]] = field(default_factory=list)
+    """What was changed for this call that the caller should see on the response."""
+
     part: int = -1
     """The index of the content part the walk is at (read by the PART rows)."""
     images: ImageTally | None = None
@@ -324,6 +374,9 @@ class Prepared:
     tool_turns: bool = True
     """What the walk over the messages saw: a message that is not a mapping, a tool call or result.
     True until the walk has looked, so the BODY rows that read them never skip unseen messages."""
+
+    def adjust(self, rule: str, message: str) -> None:
+        self.adjustments.append({"rule": rule, "message": message})
 
     def image(self, part: Mapping[str, Any], i: int) -> ImageRef | None:
         """The image of the part the walk is at (message ``i``, part :attr:`part`), read once and counted."""
@@ -495,6 +548,33 @@ def _check_thinking_contradiction(body: dict[str, Any], p: Prepared) -> Finding 
     return None
 
 
+def _check_response_format_schema(body: dict[str, Any], p: Prepared) -> Finding | None:
+    rf = body.get("response_format")
+    if _is_mapping(rf) and rf.get("type") == "json_schema":
+        return Finding("response_format")
+    return None
+
+
+def _repair_response_format_schema(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    rf = body.pop("response_format")
+    tools = list(_tools(body))
+    taken = {str(fn.get("name")) for _, fn in _functions(body)}
+    tool = output_tool(rf, taken, p.limits.max_tool_name_length)
+    name = tool["function"]["name"]
+    body["tools"] = [*tools, tool]
+    p.output_tool = name
+    note = f"response_format json_schema was sent as the function tool {name!r}; its call is the content"
+    if not tools:
+        # The only tool: force it, as json_schema forces the shape. DeepSeek refuses a forced tool
+        # choice while thinking, so thinking goes off for this call.
+        body["tool_choice"] = {"type": "function", "function": {"name": name}}
+        body["thinking"] = {"type": "disabled"}
+        body.pop("reasoning_effort", None)
+        note += " (thinking off for this call)"
+    finding.fields["note"] = note
+    p.adjust("response_format.json_schema", note)
+
+
 _EFFORT_LIST: Final = ", ".join(dict.fromkeys(EFFORTS.values()))
 _THINKING_LIST: Final = " or ".join(f'{{"type": "{t}"}}' for t in THINKING_TYPES)
 
@@ -647,6 +727,26 @@ TRANSLATIONS: Final[tuple[Rule, ...]] = (
         keys=_keys("reasoning_effort"),
         phase=Phase.TRANSLATE,
     ),
+    Rule(
+        "response_format.json_schema",
+        CHAT,
+        _check_response_format_schema,
+        what="response_format json_schema (also what .parse(response_format=Model) sends)",
+        why="DeepSeek answers 400 'This response_format type is unavailable now': Chat Completions has "
+        "no json_schema output; the default guard mode 'warn' sends it as one strict function tool on "
+        "the beta URL (thinking off for that call) and turns the call back into the message content",
+        fix="use the default guard mode 'warn' for that translation, or response_format={'type': "
+        "'json_object'} with the JSON shape shown in the prompt (deepseek_openai.json_complete validates "
+        "and parses it), or strict function tools on the beta URL (get_client(beta=True))",
+        source=CHAT_API_PAGE,
+        action=ADAPTED,
+        keys=_keys("response_format"),
+        phase=Phase.TRANSLATE,
+        unsupported=True,
+        repair=_repair_response_format_schema,
+        notice=DeepSeekCompatibilityWarning,
+        translated="$note; see deepseek_adjustments on the response",
+    ),
 )
 
 
@@ -665,7 +765,7 @@ def _check_history(body: dict[str, Any], p: Prepared) -> Finding | None:
             more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
             return Finding("messages", where=f"index {shown}{more}")
         return None
-    fixed = backfill(messages)
+    fixed = backfill(messages, p.recall)
     if fixed is not None:
         return Finding("messages", at=fixed, where="")
     return None
@@ -1643,13 +1743,6 @@ def _check_n(body: dict[str, Any], p: Prepared) -> Finding | None:
     return None
 
 
-def _check_response_format_schema(body: dict[str, Any], p: Prepared) -> Finding | None:
-    rf = body.get("response_format")
-    if _is_mapping(rf) and rf.get("type") == "json_schema":
-        return Finding("response_format")
-    return None
-
-
 def _check_response_format_type(body: dict[str, Any], p: Prepared) -> Finding | None:
     rf = body.get("response_format")
     kind = rf.get("type") if _is_mapping(rf) else None
@@ -1731,28 +1824,13 @@ CHOICES: Final[tuple[Rule, ...]] = (
         why="DeepSeek returns exactly one choice; n > 1 is silently ignored",
         fix="remove n and send the request n times (concurrently with the async client) if you need variety",
         source=CHAT_API_PAGE,
-        action=IGNORED,
+        action=WRONG_RESULT,
         keys=_keys("n"),
         unsupported=True,
     ),
 )
 
 RESPONSE_FORMAT: Final[tuple[Rule, ...]] = (
-    Rule(
-        "response_format.json_schema",
-        CHAT,
-        _check_response_format_schema,
-        what="response_format json_schema (also what .parse(response_format=Model) sends)",
-        why="DeepSeek answers 400 'This response_format type is unavailable now': it has no "
-        "schema-constrained output",
-        fix="use response_format={'type': 'json_object'} with the JSON shape shown in the prompt "
-        "(deepseek_openai.json_complete validates and parses it), or strict function tools on "
-        "the beta URL (get_client(beta=True))",
-        source=CHAT_API_PAGE,
-        action=REJECTED,
-        keys=_keys("response_format"),
-        unsupported=True,
-    ),
     Rule(
         "response_format.type",
         CHAT,
@@ -1934,21 +2012,44 @@ def _check_tool_unique(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
         seen.add(name)
 
 
-def _check_strict_beta(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+def _check_strict_schema(body: dict[str, Any], p: Prepared) -> Iterator[Finding]:
+    for i, fn in _functions(body):
+        if fn.get("strict") is True:
+            problem = strict_problem(fn.get("parameters", {}))
+            if problem is not None:
+                name = _short(fn.get("name"))
+                yield Finding("tools", i=i, name=name, problem=problem, key=f"tools[{name}].strict")
+
+
+def _repair_strict_schema(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    tools = list(_tools(body))
+    i = finding.fields["i"]
+    assert isinstance(i, int)
+    tool = dict(tools[i])
+    tool["function"] = {k: v for k, v in tool["function"].items() if k != "strict"}
+    tools[i] = tool
+    body["tools"] = tools
+
+
+def _check_strict_route(body: dict[str, Any], p: Prepared) -> Finding | None:
     if p.policy.beta:
         return None
-    for i, fn in _functions(body):
-        if fn.get("strict"):
-            yield Finding("tools", at=i, i=i, name=_short(fn.get("name")))
+    names = [_short(fn.get("name")) for _, fn in _functions(body) if fn.get("strict") is True]
+    if names:
+        return Finding("tools", names=", ".join(names))
+    return None
 
 
-def _repair_strict_beta(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
-    """Drop ``strict`` from one function (copying the list and the tool): the standard URL ignores it."""
-    tools = list(body["tools"])
-    tool = dict(tools[finding.at])
-    tool["function"] = {k: v for k, v in tool["function"].items() if k != "strict"}
-    tools[finding.at] = tool
-    body["tools"] = tools
+def _repair_strict_route(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    p.route = "beta"
+    p.adjust("tools.strict_route", f"strict tools ({finding.fields['names']}) were sent to the beta URL")
+
+
+def _repair_thinking_off(body: dict[str, Any], finding: Finding, p: Prepared) -> None:
+    body["thinking"] = {"type": "disabled"}
+    body.pop("reasoning_effort", None)
+    p.thinking = False
+    p.adjust("tool_choice.thinking", fill(_THINKING_OFF, finding.fields))
 
 
 def _feature_finding(p: Prepared, feature: Feature, param: str) -> Finding:
@@ -1977,7 +2078,11 @@ def _check_tool_choice_thinking(body: dict[str, Any], p: Prepared) -> Finding | 
     if choice is None or _str_in(choice, ("auto", "none")) or p.thinking is not True:
         return None
     return Finding("tool_choice", value=_short(choice))
-    return None
+
+
+_THINKING_OFF: Final = (
+    "thinking was turned off for this call: DeepSeek refuses tool_choice=$value while thinking"
+)
 
 
 TOOLS: Final[tuple[Rule, ...]] = (
@@ -2051,20 +2156,6 @@ TOOLS: Final[tuple[Rule, ...]] = (
         unsupported=True,
     ),
     Rule(
-        "beta_only.strict",
-        CHAT,
-        _check_strict_beta,
-        what="tools[$i] ($name) has strict=True, but this client uses the standard base URL",
-        why="strict schemas are enforced only on the beta base URL (https://api.deepseek.com/beta); the "
-        "standard URL accepts strict=True and silently ignores it, so arguments are not held to the schema",
-        fix=_BETA_FIX,
-        # deepseek-api.md section 11: accepted and ignored, not rejected. Dropping it changes nothing.
-        source=STRICT_TOOLS_OBSERVED,
-        action=IGNORED,
-        keys=_keys("tools"),
-        repair=_repair_strict_beta,
-    ),
-    Rule(
         "tools.strict_model",
         CHAT,
         _check_strict_model,
@@ -2077,18 +2168,54 @@ TOOLS: Final[tuple[Rule, ...]] = (
         unsupported=True,
     ),
     Rule(
-        "tool_choice.thinking",
+        "tools.strict_schema",
         CHAT,
-        _check_tool_choice_thinking,
-        what="tool_choice=$value while thinking",
-        why="DeepSeek answers 400 'Thinking mode does not support this tool_choice': only 'auto' and "
-        "'none' work while thinking",
-        fix="turn thinking off for this call (client.with_options(thinking=False)) or use tool_choice='auto'",
-        source=REASONING_PAGE,
-        action=REJECTED,
-        keys=_keys("tool_choice"),
+        _check_strict_schema,
+        what="tools[$i] ($name) has strict=True but its schema is outside DeepSeek's strict subset: $problem",
+        why="the beta URL enforces strict schemas only within its subset (every object lists all its "
+        "properties in required and sets additionalProperties: false; no minLength, maxLength, "
+        "minItems or maxItems; formats email, hostname, ipv4, ipv6, uuid) and answers 400 outside it",
+        fix="bring the schema into the subset, or drop strict from that tool (the default guard mode "
+        "'warn' does, and sends the tool unenforced, as the standard URL would)",
+        source=BETA_PAGE,
+        action=IGNORED,
+        keys=_keys("tools"),
+        repair=_repair_strict_schema,
+    ),
+    Rule(
+        "tools.strict_route",
+        CHAT,
+        _check_strict_route,
+        what="strict tools ($names) on the standard base URL",
+        why="the standard URL accepts strict=True and silently ignores it; only the beta URL enforces "
+        "strict schemas",
+        fix="nothing: the request goes to the beta URL (or use get_client(beta=True))",
+        source=STRICT_TOOLS_OBSERVED,
+        action=ROUTED,
+        keys=_keys("tools"),
+        repair=_repair_strict_route,
     ),
 )
+
+TOOL_CHOICE_THINKING: Final = Rule(
+    "tool_choice.thinking",
+    CHAT,
+    _check_tool_choice_thinking,
+    what="tool_choice=$value while thinking",
+    why="DeepSeek answers 400 'Thinking mode does not support this tool_choice': only 'auto' and "
+    "'none' work while thinking, and a forced tool choice works with thinking off",
+    fix="turn thinking off for this call (client.with_options(thinking=False)) or use tool_choice='auto' "
+    "(the default guard mode 'warn' turns thinking off for such a call and says so)",
+    source=REASONING_PAGE,
+    action=ADAPTED,
+    keys=_keys("tool_choice"),
+    phase=Phase.HISTORY,
+    repair=_repair_thinking_off,
+    notice=DeepSeekCompatibilityWarning,
+    translated=_THINKING_OFF + "; see deepseek_adjustments on the response",
+)
+"""Runs once thinking is settled and before the history row (a call that no longer thinks needs no
+reasoning round trip)."""
 
 ALLOW_TOOLS: Final = Rule(
     "allow_tools",
@@ -2871,6 +2998,7 @@ USER_ID: Final = Rule(
 RULES: Final[tuple[Rule, ...]] = (
     *TRANSLATIONS,
     *RESPONSES_TRANSLATIONS,
+    TOOL_CHOICE_THINKING,
     *HISTORY,
     ALLOW_TOOLS,
     *MESSAGES,

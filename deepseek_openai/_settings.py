@@ -92,7 +92,9 @@ class DeepSeekSettings(BaseSettings):
         description="reasoning_content round trip for tools while thinking: backfill, error or off.",
     )
     guard_mode: GuardMode = Field(
-        default="strict", description="What to do with requests DeepSeek would reject: strict, warn or off."
+        default="warn",
+        description="warn (default): translate, drop what DeepSeek ignores with one warning, refuse what it "
+        "would reject; strict: refuse everything not DeepSeek-native; off: send what is given.",
     )
     retired_model_policy: RetiredModelPolicy = Field(
         default="translate",

@@ -103,6 +103,7 @@ def _find_usage(obj: Any) -> Any:
         fix="pass response.usage, a completion, a Response, or (chat streams) the usage chunk of a request "
         "made with stream_options={'include_usage': True}",
         param="usage",
+        before_send=False,
     )
 
 
@@ -116,6 +117,7 @@ def _count(value: Any, name: str, *, default: int | None = None) -> int:
         why="token counts are non-negative integers",
         fix="pass the usage object the API returned, unchanged",
         param="usage",
+        before_send=False,
     )
 
 
@@ -174,6 +176,7 @@ def _when(usage: Any, at: dt.datetime | None) -> dt.datetime:
                 why="prices depend on the UTC hour and weekday (peak / off-peak)",
                 fix="pass a datetime, e.g. datetime.now(timezone.utc), or leave at out",
                 param="at",
+                before_send=False,
             )
         return at
     created = None
@@ -208,6 +211,7 @@ def estimate_cost(
             why="prices are per model",
             fix="pass the model the request used, e.g. 'deepseek-flash'",
             param="model",
+            before_send=False,
         )
     resolved = resolve_model(model)
     when = _when(usage, at)
@@ -220,6 +224,7 @@ def estimate_cost(
             fix="pass one of those model names (completion.model names the one that answered)",
             source=PRICING_PAGE,
             param="model",
+            before_send=False,
         )
     summary = usage_summary(usage)
     cost = (

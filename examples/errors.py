@@ -21,12 +21,14 @@ try:
 except UnsupportedFeatureError as exc:  # also a NotImplementedError
     print("unsupported:", exc)
 
-# A parameter DeepSeek would reject: refused before the network, with the fix.
+# A value DeepSeek would reject (422): refused before the network, with the fix. It is an
+# openai.BadRequestError too (status 400), so frameworks do not retry it. (What DeepSeek merely
+# ignores, such as seed, is dropped with one warning instead.)
 try:
     client.chat.completions.create(
-        model="deepseek-flash", messages=[{"role": "user", "content": "hi"}], seed=7
+        model="deepseek-flash", messages=[{"role": "user", "content": "hi"}], temperature=3
     )
-except DeepSeekRequestError as exc:  # also a ValueError
+except DeepSeekRequestError as exc:  # also a ValueError and an openai.BadRequestError
     print("refused:", exc)
 
 # Errors from the API: catch the DeepSeek meaning, or the openai class as before.

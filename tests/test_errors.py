@@ -25,6 +25,7 @@ from deepseek_openai import (
     ContextLengthExceededError,
     DeepSeek,
     DeepSeekAPIError,
+    DeepSeekCompatibilityWarning,
     DeepSeekConnectionError,
     DeepSeekError,
     DeepSeekRequestError,
@@ -665,16 +666,39 @@ class Answer(pydantic.BaseModel):
     value: int
 
 
-def test_parse_with_a_pydantic_model_is_refused_before_the_network(
+def test_parse_with_a_pydantic_model_is_refused_before_the_network_in_strict_mode(
     recorder: Recorder, client: DeepSeek
 ) -> None:
     with pytest.raises(UnsupportedFeatureError) as info:
-        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES, response_format=Answer)
+        client.with_options(guard_mode="strict").chat.completions.parse(
+            model="deepseek-flash", messages=MESSAGES, response_format=Answer
+        )
     assert isinstance(info.value, DeepSeekError)
-    assert isinstance(info.value, openai.OpenAIError)
+    assert isinstance(info.value, openai.BadRequestError)  # a 400: frameworks do not retry it
+    assert info.value.status_code == 400
     assert "json_schema" in str(info.value)
     assert "json_object" in str(info.value)
+    assert "nothing reached DeepSeek" in str(info.value)
     assert recorder.requests == []
+
+
+def test_parse_with_a_pydantic_model_is_sent_as_a_forced_strict_tool_on_the_beta_url(
+    recorder: Recorder, client: DeepSeek
+) -> None:
+    with (
+        pytest.warns(DeepSeekCompatibilityWarning, match="thinking off for this call"),
+        pytest.raises(pydantic.ValidationError),  # the recorder answers "Hello", not a call
+    ):
+        client.chat.completions.parse(model="deepseek-flash", messages=MESSAGES, response_format=Answer)
+    sent = recorder.last_json()
+    assert str(recorder.requests[-1].url).endswith("/beta/chat/completions")
+    assert "response_format" not in sent
+    assert sent["tool_choice"] == {"type": "function", "function": {"name": "Answer"}}
+    assert sent["thinking"] == {"type": "disabled"}
+    (tool,) = sent["tools"]
+    assert tool["function"]["name"] == "Answer"
+    assert tool["function"]["strict"] is True
+    assert tool["function"]["parameters"]["properties"] == {"value": {"title": "Value", "type": "integer"}}
 
 
 def test_parse_with_guard_off_gets_the_server_400_translated(recorder: Recorder, client: DeepSeek) -> None:
@@ -703,7 +727,7 @@ def test_parse_without_schema_and_its_errors(recorder: Recorder, client: DeepSee
 
 async def test_async_parse_refused_and_translated(recorder: Recorder, aclient: AsyncDeepSeek) -> None:
     with pytest.raises(UnsupportedFeatureError):
-        await aclient.chat.completions.parse(
+        await aclient.with_options(guard_mode="strict").chat.completions.parse(
             model="deepseek-flash", messages=MESSAGES, response_format=Answer
         )
     assert recorder.requests == []

@@ -113,7 +113,7 @@ def test_max_completion_tokens_becomes_max_tokens() -> None:
     assert run(chat(max_completion_tokens=100)).body == chat(max_tokens=100)
     assert run(chat(max_completion_tokens=100, max_tokens=100)).body == chat(max_tokens=100)
     with pytest.raises(DeepSeekRequestError, match="pass only max_tokens"):
-        run(chat(max_completion_tokens=100, max_tokens=200))
+        run(chat(max_completion_tokens=100, max_tokens=200), guard_mode="strict")
 
 
 @pytest.mark.parametrize("name", ["user", "safety_identifier"])
@@ -122,10 +122,10 @@ def test_openai_user_becomes_user_id(name: str) -> None:
     assert body["user_id"] == "end-user_42"
     assert name not in body
     with pytest.raises(DeepSeekRequestError) as info:
-        run(chat(**{name: "alice@example.com"}))
+        run(chat(**{name: "alice@example.com"}), guard_mode="strict")
     assert "hash" in info.value.fix
     with pytest.raises(DeepSeekRequestError):
-        run(chat(**{name: "a"}, user_id="b"))
+        run(chat(**{name: "a"}, user_id="b"), guard_mode="strict")
 
 
 @pytest.mark.parametrize(
@@ -264,6 +264,17 @@ def _explained(err: DeepSeekRequestError | UnsupportedFeatureError) -> None:
         assert err.source.date.isoformat() in text
 
 
+def _strict_tool(**string: Any) -> dict[str, Any]:
+    """A strict function whose one string property carries ``string`` keywords."""
+    parameters = {
+        "type": "object",
+        "properties": {"city": {"type": "string", **string}},
+        "required": ["city"],
+        "additionalProperties": False,
+    }
+    return {"type": "function", "function": {"name": "f", "strict": True, "parameters": parameters}}
+
+
 # (body overrides, error class, param, a word the fix must contain)
 RULES: list[tuple[dict[str, Any], type[Exception], str, str]] = [
     ({"messages": []}, DeepSeekRequestError, "messages", "role"),
@@ -287,12 +298,7 @@ RULES: list[tuple[dict[str, Any], type[Exception], str, str]] = [
         "bad_name_",
     ),
     ({"tools": TOOLS + TOOLS}, DeepSeekRequestError, "tools", "own name"),
-    (
-        {"tools": [{"type": "function", "function": {"name": "f", "strict": True}}]},
-        DeepSeekRequestError,
-        "tools",
-        "beta",
-    ),
+    ({"tools": [_strict_tool(minLength=1)]}, DeepSeekRequestError, "tools", "drop strict"),
     ({"tools": TOOLS, "tool_choice": "required"}, DeepSeekRequestError, "tool_choice", "thinking=False"),
     ({"stream_options": {"include_usage": True}}, DeepSeekRequestError, "stream_options", "stream=True"),
     ({"stop": ["x"] * 17}, DeepSeekRequestError, "stop", "16"),
@@ -325,7 +331,7 @@ def test_strict_mode_refuses_with_what_why_fix(
     overrides: dict[str, Any], cls: type[Exception], param: str, fix_word: str
 ) -> None:
     with pytest.raises(cls) as info:
-        run(chat(**overrides))
+        run(chat(**overrides), guard_mode="strict")
     err = info.value
     assert isinstance(err, DeepSeekRequestError | UnsupportedFeatureError)
     assert type(err) is cls
@@ -334,16 +340,49 @@ def test_strict_mode_refuses_with_what_why_fix(
     _explained(err)
 
 
+# What the default mode does with each of RULES (deepseek-api.md section 5 and 11): drop what DeepSeek
+# ignores, translate where a faithful translation exists, refuse what it rejects or would get wrong.
+WARN_OUTCOME = {
+    "seed": "drop",
+    "logit_bias": "drop",
+    "stream_options": "drop",
+    "tools:drop strict": "drop",
+    "response_format:json_object": "translate",  # json_schema as a forced function tool
+    "tool_choice": "translate",  # thinking off for the call
+}
+
+
+def _warn_outcome(overrides: dict[str, Any], fix_word: str) -> str:
+    key = "tool_choice" if "tool_choice" in overrides else next(iter(overrides))
+    if key in ("response_format", "tools"):
+        key = f"{key}:{fix_word}"
+    if key == "response_format:json_object" and overrides["response_format"]["type"] != "json_schema":
+        return "refuse"
+    return WARN_OUTCOME.get(key, "refuse")
+
+
 @pytest.mark.parametrize(("overrides", "cls", "param", "fix_word"), RULES)
-def test_warn_mode_sends_with_a_compatibility_notice(
+def test_warn_mode_translates_drops_or_refuses(
     overrides: dict[str, Any], cls: type[Exception], param: str, fix_word: str
 ) -> None:
+    outcome = _warn_outcome(overrides, fix_word)
+    if outcome == "refuse":
+        with pytest.raises(cls) as info:
+            run(chat(**overrides), guard_mode="warn")
+        assert getattr(info.value, "param", None) == param
+        return
     prepared = run(chat(**overrides), guard_mode="warn")
     assert prepared.notices
     assert all(n.category is DeepSeekCompatibilityWarning for n in prepared.notices)
-    assert any(
-        fix_word in n.message and "Fix:" in n.message and "warn mode" in n.message for n in prepared.notices
-    )
+    assert all(n.key is not None for n in prepared.notices)  # given once per client
+    if outcome == "drop":
+        assert any(
+            fix_word in n.message and "Fix:" in n.message and "was dropped" in n.message
+            for n in prepared.notices
+        )
+        assert prepared.body.get(param) != overrides[param]
+    else:
+        assert prepared.adjustments  # the response says what was changed
 
 
 @pytest.mark.parametrize(("overrides", "cls", "param", "fix_word"), RULES)
@@ -357,18 +396,26 @@ def test_off_mode_sends_unchanged(
         assert prepared.body[key] == value
 
 
+def test_warn_is_the_default_mode() -> None:
+    assert Policy().guard_mode == "warn"
+    assert DeepSeekSettings().guard_mode == "warn"
+
+
 def test_warn_mode_drops_droppable_params_and_keeps_the_rest() -> None:
-    prepared = run(
-        chat(n=2, seed=7, stream_options={"include_usage": True}, temperature=3), guard_mode="warn"
-    )
-    assert "n" not in prepared.body
+    prepared = run(chat(seed=7, stream_options={"include_usage": True}, temperature=1.5), guard_mode="warn")
     assert "seed" not in prepared.body
     assert "stream_options" not in prepared.body
-    assert prepared.body["temperature"] == 3
+    assert prepared.body["temperature"] == 1.5
     texts = " | ".join(n.message for n in prepared.notices)
-    assert "n was dropped" in texts
     assert "seed was dropped" in texts
-    assert "sent unchanged" in texts
+    assert "stream_options was dropped" in texts
+
+
+def test_warn_mode_refuses_what_would_silently_be_wrong_and_what_deepseek_rejects() -> None:
+    with pytest.raises(UnsupportedFeatureError, match="n=2"):
+        run(chat(n=2), guard_mode="warn")  # DeepSeek would give one choice, silently
+    with pytest.raises(DeepSeekRequestError, match="temperature=3"):
+        run(chat(temperature=3), guard_mode="warn")  # DeepSeek answers 422
 
 
 def test_harmless_openai_values_pass() -> None:
@@ -453,7 +500,7 @@ def test_untranslatable_openai_names_are_refused_only_in_strict_mode(
 ) -> None:
     """DeepSeek ignores OpenAI's names, so warn/off drop them instead of blocking an accepted request."""
     with pytest.raises(DeepSeekRequestError, match=fragment):
-        run(chat(**extra))
+        run(chat(**extra), guard_mode="strict")
     warned = run(chat(**extra), guard_mode="warn")
     assert [n.category for n in warned.notices] == [DeepSeekCompatibilityWarning]
     assert fragment in warned.notices[0].message

@@ -20,7 +20,8 @@ def test_defaults_are_deepseek_and_thinking_is_left_to_the_server() -> None:
     assert s.model == "deepseek-flash"
     assert s.max_retries == 2
     assert s.timeout is None
-    assert (s.guard_mode, s.history_policy, s.retired_model_policy) == ("strict", "backfill", "translate")
+    # warn is the default guard mode: working OpenAI code keeps working (README "Guard modes").
+    assert (s.guard_mode, s.history_policy, s.retired_model_policy) == ("warn", "backfill", "translate")
     assert s.allow_tools is True
     assert s.thinking is None
 

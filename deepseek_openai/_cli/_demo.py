@@ -335,15 +335,10 @@ class Tour:
             self._error(exc)
         else:  # pragma: no cover - the guards refuse this before the network
             self._say("(no error: this openai release has no guard for embeddings)")
-        self._code('client.chat.completions.create(..., response_format={"type": "json_schema", ...})')
+        self._code("client.chat.completions.create(..., n=2)  # DeepSeek would silently answer one")
         try:
             self.client.chat.completions.create(
-                model=self.model,
-                messages=[{"role": "user", "content": "Give me a JSON city."}],
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": "city", "schema": {"type": "object"}},
-                },
+                model=self.model, messages=[{"role": "user", "content": "Two haiku, please."}], n=2
             )
         except (DeepSeekError, openai.OpenAIError) as exc:
             self._error(exc)

@@ -3,11 +3,13 @@
 The derived reply, when nothing is scripted:
 
 * content ``"Echo: <text of the last user message>"``; after tool results, one line per trailing tool
-  message, ``"Tool <name> returned: <content>"``; in JSON mode ``{"reply": <that text>}`` as JSON.
+  message, ``"Tool <name> returned: <content>"``; in JSON mode an object shaped after the JSON the
+  prompt shows (an instance of a JSON schema, or the example itself), else ``{"reply": <that text>}``.
 * with a JSON schema to satisfy (the Responses API's ``text.format`` json_schema): the smallest instance of
   that schema (:func:`._instances.instance_for_schema`, patterns included), as JSON.
 * with tools offered (``tool_choice`` not ``none``) and the user speaking last: a call of the first tool
-  (or the named one) with arguments built from its JSON schema, ``finish_reason: "tool_calls"``, content "".
+  (or the named one) with arguments built from its JSON schema (they validate against it:
+  :func:`example_for_schema`), ``finish_reason: "tool_calls"``, content "".
 * prefix completion (beta): only the continuation: the derived text minus the prefix when the prefix
   starts it, else the whole derived text.
 * reasoning (thinking mode only): ``"Thinking about: <first 64 chars>."`` (no second stop after a prompt
@@ -21,9 +23,12 @@ plus answer, as on DeepSeek) cuts reasoning, then content, then tool arguments, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import json
 import math
+import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +39,10 @@ from ._instances import instance_for_schema
 from ._models import FIM_MAX_TOKENS, default_max_tokens
 from ._tokens import split_tokens
 from ._validation import ChatRequest, FimRequest
+
+# The standard library's regular-expression parser (Python 3.11+; untyped), to build a string a
+# schema's `pattern` accepts.
+_sre: Any = importlib.import_module("re._parser")
 
 __all__ = [
     "SYSTEM_FINGERPRINT",
@@ -46,6 +55,7 @@ __all__ = [
     "example_for_schema",
     "fim_body",
     "fim_events",
+    "json_mode_answer",
     "usage_dict",
 ]
 
@@ -194,8 +204,41 @@ def _number_for(schema: Mapping[str, Any], integer: bool) -> int | float:
     return math.ceil(value) if integer else float(value)
 
 
+def _resolve(ref: str, root: Any) -> Any:
+    target: Any = root
+    for part in ref[2:].split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        target = target.get(key) if isinstance(target, Mapping) else None
+    return target
+
+
+def _merge_all_of(schema: Mapping[str, Any], root: Any) -> dict[str, Any]:
+    """``allOf`` folded into one schema (properties and required united), so one example fits every part."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for item in schema.get("allOf") or ():
+        part = item
+        if isinstance(item, Mapping) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
+            part = _resolve(item["$ref"], root)
+        if not isinstance(part, Mapping):
+            continue
+        for key, value in part.items():
+            if key == "properties" and isinstance(value, Mapping):
+                merged["properties"] = {**(merged.get("properties") or {}), **value}
+            elif key == "required" and isinstance(value, list):
+                merged["required"] = list(dict.fromkeys([*(merged.get("required") or []), *value]))
+            else:
+                merged.setdefault(key, value)
+    return merged
+
+
 def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:  # noqa: PLR0912
-    """A small value that satisfies ``schema`` (the JSON Schema subset tools use), deterministically."""
+    """A small value that satisfies ``schema`` (the JSON Schema subset tools use), deterministically.
+
+    Strict and forced tool calls answer with it, so their arguments validate against the tool's schema:
+    ``const``/``enum``/``default`` first, ``$ref``, ``allOf`` merged, the first usable ``anyOf``/``oneOf``
+    branch, every required property, numbers within their bounds, strings of their format, length and
+    pattern, arrays of at least ``minItems``.
+    """
     root = schema if root is None else root
     if depth > 16 or not isinstance(schema, Mapping):
         return None
@@ -207,11 +250,10 @@ def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:  #
         return enum[0]
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target.get(part) if isinstance(target, Mapping) else None
-        return example_for_schema(target, root, depth + 1)
-    for key in ("anyOf", "oneOf", "allOf"):
+        return example_for_schema(_resolve(ref, root), root, depth + 1)
+    if isinstance(schema.get("allOf"), list):
+        return example_for_schema(_merge_all_of(schema, root), root, depth + 1)
+    for key in ("anyOf", "oneOf"):
         options = schema.get(key)
         if isinstance(options, list) and options:
             usable = [o for o in options if not (isinstance(o, Mapping) and o.get("type") == "null")]
@@ -233,7 +275,10 @@ def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:  #
         low = min_items if isinstance(min_items, int) else 0
         high = max_items if isinstance(max_items, int) else 1
         count = max(low, min(1, high))
-        return [example_for_schema(schema.get("items", {}), root, depth + 1) for _ in range(count)]
+        item = schema.get("items", {})
+        if schema.get("uniqueItems") and count > 1:
+            return [_numbered(example_for_schema(item, root, depth + 1), i) for i in range(count)]
+        return [example_for_schema(item, root, depth + 1) for _ in range(count)]
     if kind == "integer":
         return _number_for(schema, integer=True)
     if kind == "number":
@@ -242,8 +287,26 @@ def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:  #
         return True
     if kind == "null":
         return None
+    return _string_for(schema)
+
+
+def _numbered(value: Any, i: int) -> Any:
+    """Distinct items for ``uniqueItems``: the i-th variant of an example."""
+    if isinstance(value, str):
+        return f"{value}{i}" if i else value
+    if isinstance(value, bool):
+        return value if i == 0 else not value
+    if isinstance(value, int | float):
+        return value + i
+    return value
+
+
+def _string_for(schema: Mapping[str, Any]) -> str:
     fmt = schema.get("format")
     value = _STRING_FORMATS.get(fmt, "example") if isinstance(fmt, str) else "example"
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not fmt:
+        value = _matching(pattern, value)
     min_length = schema.get("minLength")
     if isinstance(min_length, int) and len(value) < min_length:
         value += "x" * (min_length - len(value))
@@ -251,6 +314,137 @@ def example_for_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:  #
     if isinstance(max_length, int):
         value = value[:max_length]
     return value
+
+
+def _matching(pattern: str, preferred: str) -> str:
+    """A short string that ``re.search(pattern)`` accepts (``preferred`` when it already does)."""
+    try:
+        compiled = re.compile(pattern)
+        if compiled.search(preferred):
+            return preferred
+        built = "".join(_from_pattern(_sre.parse(pattern), 0))
+    except (re.error, RecursionError, ValueError):
+        return preferred
+    return built if compiled.search(built) else preferred
+
+
+def _from_pattern(parsed: Any, depth: int) -> list[str]:
+    """The shortest string a parsed regular expression matches (first branch, least repetitions)."""
+    if depth > 20:
+        raise ValueError("pattern too deep")
+    out: list[str] = []
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            out.append(_class_member(arg))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, sub = arg
+            out += _from_pattern(sub, depth + 1) * low
+        elif name == "SUBPATTERN":
+            out += _from_pattern(arg[-1], depth + 1)
+        elif name == "ATOMIC_GROUP":
+            out += _from_pattern(arg, depth + 1)
+        elif name == "BRANCH":
+            out += _from_pattern(arg[1][0], depth + 1)
+        elif name in ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF_EXISTS", "GROUPREF"):
+            continue
+        elif name == "CATEGORY":
+            out.append(_CATEGORY.get(str(arg), "a"))
+        else:
+            raise ValueError(f"unsupported regex node {name}")
+    return out
+
+
+_CLASS_SOURCE = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}
+_CATEGORY = {"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " ", "CATEGORY_NOT_DIGIT": "a"}
+
+
+def _class_member(items: Any) -> str:
+    negated = False
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            negated = True
+        elif negated:
+            break
+        elif name == "LITERAL":
+            return chr(arg)
+        elif name == "RANGE":
+            return chr(arg[0])
+        elif name == "CATEGORY":
+            return _CATEGORY.get(str(arg), "a")
+    # A negated class: the first of a few plain characters it does not exclude.
+    excluded = re.compile("[" + "".join(_class_source(items)) + "]")
+    return next((c for c in "aZ0_ -" if not excluded.fullmatch(c)), "a")
+
+
+def _class_source(items: Any) -> list[str]:
+    parts = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            parts.append(re.escape(chr(arg)))
+        elif name == "RANGE":
+            parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif name == "CATEGORY":
+            parts.append(_CLASS_SOURCE.get(str(arg), ""))
+    return parts or ["^"]
+
+
+# ------------------------------------------------------------------------------------------ JSON mode
+
+_FENCE = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.S)
+
+
+def _json_objects(text: str) -> list[Any]:
+    """The JSON objects written in a prompt: fenced blocks first, then every balanced ``{...}``."""
+    found: list[Any] = []
+    for block in _FENCE.findall(text):
+        with contextlib.suppress(ValueError):
+            found.append(json.loads(block))
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start >= 0 and len(found) < 8:
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+        start = text.find("{", end)
+    return [v for v in found if isinstance(v, dict)]
+
+
+def _is_schema(value: Mapping[str, Any]) -> bool:
+    return (
+        isinstance(value.get("properties"), Mapping)
+        or "$schema" in value
+        or (value.get("type") in ("object", "array") and ("items" in value or "$defs" in value))
+    )
+
+
+def json_mode_answer(messages: Sequence[Mapping[str, Any]], fallback: Any) -> Any:
+    """What JSON mode answers: an instance of the schema, or the example, the prompt shows (the last
+    message that shows one wins); ``fallback`` when no message shows a JSON shape."""
+    for message in reversed(messages):
+        if message.get("role") not in ("system", "user"):
+            continue
+        objects = _json_objects(_text_of(message.get("content")))
+        if not objects:
+            continue
+        shape = objects[0]
+        if _is_schema(shape):
+            return example_for_schema(shape)
+        schema = shape.get("json_schema") if isinstance(shape.get("json_schema"), Mapping) else None
+        if schema is not None and _is_schema(schema):
+            return example_for_schema(schema)
+        return shape
+    return fallback
 
 
 def _cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
@@ -338,8 +532,10 @@ def build_chat_reply(  # noqa: PLR0912, PLR0915 (one reply shape per branch)
         plain = f"Echo: {user_text}"
     if request.schema is not None:
         derived_content = _dumps(instance_for_schema(request.schema))
+    elif request.json_mode:
+        derived_content = _dumps(json_mode_answer(messages, {"reply": plain}))
     else:
-        derived_content = _dumps({"reply": plain}) if request.json_mode else plain
+        derived_content = plain
     if request.prefix is not None:
         prefix_text = _text_of(request.prefix.get("content"))
         if derived_content.startswith(prefix_text):

@@ -11,9 +11,9 @@ Which status for what (spec sections 5, 8 and 10; where the spec is silent, the 
   ``messages``, ``prefix`` outside beta, ``prefix`` not on the last assistant message,
   ``json_schema``, ``stream_options`` without ``stream``, ``tool_choice`` required/named while thinking,
   missing ``reasoning_content`` (tools present, thinking on), tool messages out of order, image parts on a
-  model without vision, an invalid strict schema (beta only: the standard URL accepts ``strict`` and
-  ignores it, spec section 11), FIM with thinking, context too long (checked by the app, which counts
-  tokens).
+  model without vision, a strict schema outside the subset on ``/beta`` (the standard URL accepts
+  ``strict`` and ignores it, spec section 11), FIM with thinking, context too long (checked by the app,
+  which counts tokens).
 * 422 ``Invalid <param> value, ...``: values out of range: ``temperature`` [0, 2], ``top_p`` (0, 1], penalties
   [-2, 2], ``max_tokens`` [1, 393216] (FIM [1, 4096]), more than 16 ``stop`` entries, ``top_logprobs``
   [0, 20] or without ``logprobs``, FIM ``logprobs`` [0, 20], FIM ``echo`` with ``suffix`` or ``logprobs``,
@@ -72,6 +72,35 @@ _NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,128}")
 _USER_ID_RE = re.compile(r"[a-zA-Z0-9_-]{1,512}")
 _ROLES = ("system", "user", "assistant", "tool")
 _STRICT_UNSUPPORTED = ("minLength", "maxLength", "minItems", "maxItems")
+#: What the beta URL's strict mode supports (spec section 8): these keywords (annotations included)
+#: and these string formats; anything else in a strict schema is a 400.
+_STRICT_KEYWORDS = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "enum",
+        "anyOf",
+        "$ref",
+        "$defs",
+        "definitions",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "const",
+        "default",
+        "title",
+        "description",
+        "examples",
+    }
+)
+_STRICT_FORMATS = frozenset({"email", "hostname", "ipv4", "ipv6", "uuid"})
 
 MSG_REASONING_MISSING = "The `reasoning_content` in the thinking mode must be passed back to the API."
 MSG_TOOL_CHOICE_THINKING = "Thinking mode does not support this tool_choice"
@@ -544,6 +573,12 @@ def _strict_problem(schema: Any, path: str) -> str | None:
     for keyword in _STRICT_UNSUPPORTED:
         if keyword in schema:
             return f"{path}: `{keyword}` is not supported in strict mode"
+    for keyword in schema:
+        if keyword not in _STRICT_KEYWORDS:
+            return f"{path}: `{keyword}` is not supported in strict mode"
+    fmt = schema.get("format")
+    if fmt is not None and fmt not in _STRICT_FORMATS:
+        return f"{path}: format `{fmt}` is not supported in strict mode"
     if schema.get("type") == "object" or "properties" in schema:
         properties = schema.get("properties") or {}
         if schema.get("additionalProperties") is not False:
@@ -614,7 +649,7 @@ def _tools(body: dict[str, Any], *, beta: bool) -> list[dict[str, Any]]:
             raise _Invalid(invalid_parameter(f"Invalid tools value, duplicate function name `{name}`"))
         seen.add(name)
     for function in functions:
-        # Outside beta, strict is accepted and ignored (spec section 11): no schema check there.
+        # The standard URL accepts `strict` and ignores it (spec section 11); only /beta enforces it.
         if function.get("strict") and beta:
             problem = _strict_problem(function.get("parameters") or {}, "parameters")
             if problem:

@@ -19,7 +19,6 @@ from openai.types.chat import ChatCompletionMessageParam
 from deepseek_openai import (
     AsyncDeepSeek,
     DeepSeek,
-    DeepSeekCompatibilityWarning,
     DeepSeekRequestError,
     UnsupportedFeatureError,
 )
@@ -196,23 +195,23 @@ def test_served_endpoints_pass(recorder: Recorder) -> None:
     ]
 
 
-def test_warn_mode_sends_an_unserved_request_with_a_warning_and_off_sends_it_quietly(
+def test_warn_mode_refuses_an_unserved_request_and_off_sends_it_quietly(
     recorder: Recorder,
 ) -> None:
+    """DeepSeek would answer 404: the default mode refuses before the network, as strict does."""
     recorder.default = lambda req: httpx2.Response(404, json={"error": {"message": "Not Found"}})
     warn = sync_client(recorder, guard_mode="warn")
-    with (
-        pytest.warns(DeepSeekCompatibilityWarning, match="not available on DeepSeek"),
-        pytest.raises(openai.NotFoundError),
-    ):
+    with pytest.raises(UnsupportedFeatureError, match="not available on DeepSeek") as info:
         warn.models.delete("deepseek-flash")
-    assert len(recorder.requests) == 1
+    assert isinstance(info.value, openai.BadRequestError)
+    assert info.value.request.url.path.endswith("/models/deepseek-flash")  # the request not sent
+    assert recorder.requests == []
     off = sync_client(recorder, guard_mode="off")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(openai.NotFoundError):
             off.models.delete("deepseek-flash")
-    assert len(recorder.requests) == 2
+    assert len(recorder.requests) == 1
 
 
 def test_every_row_is_found_by_its_own_method_and_path() -> None:
@@ -268,14 +267,19 @@ def test_every_method_of_the_responses_namespaces_is_served_or_refused(recorder:
             assert recorder.requests == [], (path, name)
 
 
-def test_warn_mode_sends_a_stateful_responses_call_and_the_404_says_what_to_do(recorder: Recorder) -> None:
+def test_a_stateful_responses_call_is_refused_in_warn_mode_and_off_mode_gets_the_404_advice(
+    recorder: Recorder,
+) -> None:
+    """DeepSeek keeps no responses (deepseek-api.md section 12): it would answer 404, so the default
+    mode refuses before sending; off sends it, and the 404 says what to do instead."""
     recorder.default = lambda req: httpx2.Response(404, json={"error": {"message": "Not Found"}})
-    client = sync_client(recorder, guard_mode="warn")
-    with (
-        pytest.warns(DeepSeekCompatibilityWarning, match="stateless"),
-        pytest.raises(openai.NotFoundError) as info,
-    ):
-        client.responses.retrieve("resp_1")
+    with pytest.raises(UnsupportedFeatureError, match="stateless") as refused:
+        sync_client(recorder, guard_mode="warn").responses.retrieve("resp_1")
+    assert isinstance(refused.value, openai.BadRequestError)
+    assert recorder.requests == []
+    with pytest.raises(openai.NotFoundError) as info:
+        sync_client(recorder, guard_mode="off").responses.retrieve("resp_1")
+    assert len(recorder.requests) == 1
     assert "resend the whole input each turn" in str(info.value)
     assert "Check base_url" not in str(info.value)
 

@@ -18,7 +18,7 @@ from deepseek_openai._endpoints import (
     resource_namespaces,
     unsupported_namespaces,
 )
-from deepseek_openai._errors import DeepSeekCompatibilityWarning, DeepSeekError
+from deepseek_openai._errors import DeepSeekError
 from tests.conftest import Recorder
 
 from ._support import async_client, drive_async, drive_sync, public_members, sync_client
@@ -169,17 +169,13 @@ def test_beta_keeps_what_deepseek_has_and_guards_the_rest(recorder: Recorder) ->
     assert len(recorder.requests) == 1
 
 
-def test_warn_mode_warns_and_sends(recorder: Recorder) -> None:
-    recorder.reply(404, json={"error": {"message": "Not Found", "type": "invalid_request_error"}})
+def test_warn_mode_refuses_like_strict(recorder: Recorder) -> None:
+    """DeepSeek has no embeddings: the default mode refuses before the network (a 404 would follow)."""
     client = sync_client(recorder, guard_mode="warn")
-    with (
-        pytest.warns(DeepSeekCompatibilityWarning, match=r"client\.embeddings\.create.*warn mode") as caught,
-        pytest.raises(openai.NotFoundError),
-    ):
+    with pytest.raises(UnsupportedFeatureError, match=r"client\.embeddings\.create") as info:
         client.with_raw_response.embeddings.create(input="x", model="m")
-    assert caught[0].filename == __file__  # points at the caller's line, not at openai or wrapt
-    assert len(recorder.requests) == 1
-    assert recorder.last.url.path.endswith("/embeddings")
+    assert isinstance(info.value, openai.BadRequestError)
+    assert recorder.requests == []
 
 
 def test_off_mode_lets_the_call_through_silently(recorder: Recorder) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import httpx2
 import pydantic
 import pytest
 from openai.types.chat import ChatCompletionFunctionToolParam, ChatCompletionMessageParam
@@ -13,7 +15,7 @@ from openai.types.shared_params import ResponseFormatJSONSchema
 
 from deepseek_openai import AsyncDeepSeek, DeepSeek, DeepSeekRequestError, UnsupportedFeatureError
 from deepseek_openai._errors import DeepSeekCompatibilityWarning, RetiredModelWarning
-from tests.conftest import Recorder
+from tests.conftest import Recorder, completion_body
 
 from ._support import async_client, drive_async, drive_sync, sync_client
 
@@ -59,12 +61,45 @@ SYNC_PATHS: dict[str, Callable[[DeepSeek], Any]] = {
 
 
 @pytest.mark.parametrize("path", SYNC_PATHS)
-def test_json_schema_is_refused_on_every_sync_path(path: str, recorder: Recorder) -> None:
-    client = sync_client(recorder)
+def test_json_schema_is_refused_on_every_sync_path_in_strict_mode(path: str, recorder: Recorder) -> None:
+    client = sync_client(recorder, guard_mode="strict")
     with pytest.raises(UnsupportedFeatureError, match="json_object") as info:
         drive_sync(SYNC_PATHS[path](client))
     assert info.value.param == "response_format"
     assert recorder.requests == []
+
+
+def _tool_call_reply(request: httpx2.Request) -> httpx2.Response:
+    """What DeepSeek answers to a forced function tool: a call of it."""
+    name = json.loads(request.content)["tools"][-1]["function"]["name"]
+    call = {"id": "call_00_x", "type": "function", "function": {"name": name, "arguments": '{"name":"Oslo"}'}}
+    body = completion_body(content="", reasoning=None)
+    body["choices"][0].update(
+        finish_reason="tool_calls", message={"role": "assistant", "content": "", "tool_calls": [call]}
+    )
+    return httpx2.Response(200, json=body)
+
+
+def _assert_translated(recorder: Recorder) -> None:
+    (request,) = recorder.requests
+    body = json.loads(request.content)
+    assert "response_format" not in body
+    (tool,) = body["tools"]
+    assert tool["function"]["name"] in ("city", "City")
+    assert body["tool_choice"] == {"type": "function", "function": {"name": tool["function"]["name"]}}
+    assert body["thinking"] == {"type": "disabled"}
+    # strict (as .parse() asks) goes to the beta URL, where DeepSeek enforces it
+    beta = tool["function"].get("strict") is True
+    assert request.url.path == ("/beta/chat/completions" if beta else "/chat/completions")
+
+
+@pytest.mark.parametrize("path", SYNC_PATHS)
+def test_json_schema_is_translated_on_every_sync_path(path: str, recorder: Recorder) -> None:
+    recorder.default = _tool_call_reply
+    client = sync_client(recorder)
+    with pytest.warns(DeepSeekCompatibilityWarning, match="json_schema was sent as the function tool"):
+        drive_sync(SYNC_PATHS[path](client))
+    _assert_translated(recorder)
 
 
 ASYNC_PATHS: dict[str, Callable[[AsyncDeepSeek], Any]] = {
@@ -88,11 +123,22 @@ ASYNC_PATHS: dict[str, Callable[[AsyncDeepSeek], Any]] = {
 
 
 @pytest.mark.parametrize("path", ASYNC_PATHS)
-async def test_json_schema_is_refused_on_every_async_path(path: str, recorder: Recorder) -> None:
-    client = async_client(recorder)
+async def test_json_schema_is_refused_on_every_async_path_in_strict_mode(
+    path: str, recorder: Recorder
+) -> None:
+    client = async_client(recorder, guard_mode="strict")
     with pytest.raises(UnsupportedFeatureError, match="json_object"):
         await drive_async(ASYNC_PATHS[path](client))
     assert recorder.requests == []
+
+
+@pytest.mark.parametrize("path", ASYNC_PATHS)
+async def test_json_schema_is_translated_on_every_async_path(path: str, recorder: Recorder) -> None:
+    recorder.default = _tool_call_reply
+    client = async_client(recorder)
+    with pytest.warns(DeepSeekCompatibilityWarning, match="json_schema was sent as the function tool"):
+        await drive_async(ASYNC_PATHS[path](client))
+    _assert_translated(recorder)
 
 
 @pytest.mark.parametrize("beta", [False, True])
@@ -146,21 +192,43 @@ def test_warn_mode_drops_what_is_safe_to_drop(recorder: Recorder) -> None:
     client = sync_client(recorder, guard_mode="warn")
     with pytest.warns(DeepSeekCompatibilityWarning) as caught:
         client.chat.completions.create(
-            model="deepseek-flash", messages=USER, seed=3, n=2, logit_bias={"1": 1}
+            model="deepseek-flash", messages=USER, seed=3, store=True, logit_bias={"1": 1}
         )
     body = recorder.last_json()
     assert all("was dropped" in str(w.message) for w in caught)
     text = " ".join(str(w.message) for w in caught)
-    for param in ("seed", "n", "logit_bias"):
+    for param in ("seed", "store", "logit_bias"):
         assert param not in body
         assert f"{param} was dropped" in text
 
 
-def test_warn_mode_sends_unsafe_parameters_unchanged(recorder: Recorder) -> None:
-    client = sync_client(recorder, guard_mode="warn")
-    with pytest.warns(DeepSeekCompatibilityWarning, match="sent unchanged"):
-        client.chat.completions.create(model="deepseek-flash", messages=USER, response_format=SCHEMA)
-    assert recorder.last_json()["response_format"] == SCHEMA
+def test_warn_mode_warns_once_per_client_and_parameter(recorder: Recorder) -> None:
+    """A framework sends the same OpenAI-only parameter every call: one warning, for the whole family."""
+    client = sync_client(recorder)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            client.chat.completions.create(model="deepseek-flash", messages=USER, parallel_tool_calls=False)
+            client.with_options(timeout=5).chat.completions.create(
+                model="deepseek-flash", messages=USER, parallel_tool_calls=False, seed=1
+            )
+    texts = [str(w.message) for w in caught if w.category is DeepSeekCompatibilityWarning]
+    assert len(texts) == 2
+    assert "parallel_tool_calls was dropped" in texts[0]
+    assert "seed was dropped" in texts[1]
+    assert all("parallel_tool_calls" not in json.loads(r.content) for r in recorder.requests)
+    # another client warns again
+    with pytest.warns(DeepSeekCompatibilityWarning, match="parallel_tool_calls"):
+        sync_client(recorder).chat.completions.create(
+            model="deepseek-flash", messages=USER, parallel_tool_calls=False
+        )
+
+
+def test_warn_mode_refuses_n_above_one(recorder: Recorder) -> None:
+    """DeepSeek returns one choice for n=2: a silently wrong result, so the default mode refuses it."""
+    with pytest.raises(UnsupportedFeatureError, match="n=2"):
+        sync_client(recorder).chat.completions.create(model="deepseek-flash", messages=USER, n=2)
+    assert recorder.requests == []
 
 
 @pytest.mark.parametrize("how", ["argument", "env", "with_options"])

@@ -96,6 +96,9 @@ class Translation:
     warning: tuple[str, str, str] | None = None
     """(what, dated why, fix) fragments of the RetiredModelWarning, if one is expected."""
     client: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None
+    """Where the request must go (strict tools: the beta URL, deepseek-api.md section 11); by default
+    the endpoint's own path (checked for chat and Responses calls)."""
     call: Callable[[DeepSeek], Any] | None = None
     """The call to make instead of a chat call with ``kwargs`` (``sent``: the multipart form's fields)."""
     endpoint: str = "chat"
@@ -117,6 +120,10 @@ def fim(beta: bool = True, **kwargs: Any) -> Callable[[DeepSeek], Any]:
     kwargs.setdefault("prompt", "def f():")
     extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in params}
     return lambda c: (c.beta_client if beta else c).completions.create(**kwargs, extra_body=extra or None)
+
+
+STRICT_OBJECT = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+"""The smallest schema inside DeepSeek's strict subset (deepseek-api.md section 8)."""
 
 
 def later(make: Callable[[], Callable[[DeepSeek], Any]]) -> Callable[[DeepSeek], Any]:
@@ -397,7 +404,24 @@ REQUEST_CASES: list[Case] = [
         "tool_choice='required' while thinking",
         "client.with_options(thinking=False)",
     ),
-    Case("rule:beta_only.strict", chat(tools=[tool(strict=True)]), "strict=True", "get_client(beta=True)"),
+    Case(
+        "rule:tools.strict_schema",
+        chat(
+            tools=[
+                tool(
+                    strict=True,
+                    parameters={
+                        "type": "object",
+                        "properties": {"city": {"type": "string", "maxLength": 40}},
+                        "required": ["city"],
+                        "additionalProperties": False,
+                    },
+                )
+            ]
+        ),
+        "has strict=True but its schema is outside DeepSeek's strict subset",
+        "drop strict from that tool",
+    ),
     Case(
         "rule:beta_only.prefix",
         chat(messages=[*USER, {"role": "assistant", "content": "x", "prefix": True}]),
@@ -890,6 +914,12 @@ TRANSLATIONS: list[Translation] = [
     ),
     Translation("rule:thinking.bool", {"thinking": False}, {"thinking": {"type": "disabled"}}),
     Translation(
+        "rule:tools.strict_route",
+        {"tools": [tool(strict=True, parameters=STRICT_OBJECT)]},
+        {"tools": [tool(strict=True, parameters=STRICT_OBJECT)]},
+        path="/beta/chat/completions",
+    ),
+    Translation(
         "rule:files.purpose.vision",
         {},
         {"purpose": "user_data"},
@@ -1128,7 +1158,8 @@ def test_every_guard_says_what_why_and_fix(
         flash = MODELS[FLASH]
         row = dataclasses.replace(flash, id=LACKING, features=flash.features - {case.lacks})
         monkeypatch.setitem(MODELS, LACKING, row)
-    client = sync_client(recorder, **case.client)
+    # strict mode: every row that can refuse does (the default mode's choices: tests/guards/test_modes.py)
+    client = sync_client(recorder, **{"guard_mode": "strict", **case.client})
     with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
         drive_sync(case.call(client))
     exc = info.value
@@ -1172,6 +1203,9 @@ def test_every_translation_sends_deepseeks_equivalent(case: Translation, recorde
         else:
             (responses if case.endpoint == "responses" else chat)(**case.kwargs)(client)
     body = recorder.last_json() if case.call is None else _form_fields(recorder.last)
+    if case.call is None:
+        default = "/responses" if case.endpoint == "responses" else "/chat/completions"
+        assert recorder.last.url.path == (case.path or default)
     for key, value in case.sent.items():
         if value is None:
             assert key not in body

@@ -49,6 +49,10 @@ TOOLS = [
 ]
 
 
+TOOLS_PARAM: Any = TOOLS
+"""The same tools, for the typed create() (the list above is plain dicts)."""
+
+
 def lossy(message: Any) -> dict[str, Any]:
     """What a framework that does not know reasoning_content appends: role, content, tool_calls."""
     out: dict[str, Any] = {"role": "assistant", "content": message.content}
@@ -138,10 +142,45 @@ def test_lossy_loop_passes_with_backfill(deepseek_emulator: DeepSeekEmulator) ->
         replies = run_loop(client, lossy)
     assert [r.choices[0].finish_reason for r in replies] == ["tool_calls", "tool_calls", "stop"]
     assert "get_time returned" in replies[2].choices[0].message.content
-    # Every earlier assistant turn went out with reasoning_content ("" where it was lost).
+    # Every earlier assistant turn went out with its reasoning: the real text, which the client
+    # remembered from the responses it received, though the caller's dicts had lost it.
     sent = assistant_turns(deepseek_emulator)
     assert [len(turns) for turns in sent] == [0, 1, 2]
-    assert all(turn["reasoning_content"] == "" for turns in sent for turn in turns)
+    assert [t["reasoning_content"] for t in sent[2]] == ["Weather first.", "Now the time."]
+
+
+def test_backfill_sends_empty_reasoning_only_for_turns_the_client_never_saw(
+    deepseek_emulator: DeepSeekEmulator,
+) -> None:
+    script_three_rounds(deepseek_emulator)
+    with client_for(deepseek_emulator, "backfill") as first:
+        replies = run_loop(first, lossy)
+    history: list[Any] = [{"role": "user", "content": "Weather and time in Oslo?"}]
+    for reply in replies[:2]:
+        history += [lossy(reply.choices[0].message), *tool_results(reply.choices[0].message)]
+    deepseek_emulator.reset()
+    with client_for(deepseek_emulator, "backfill") as stranger:  # another client: it saw none of them
+        stranger.chat.completions.create(model="deepseek-flash", messages=history, tools=TOOLS_PARAM)
+    (sent,) = assistant_turns(deepseek_emulator)
+    assert [t["reasoning_content"] for t in sent] == ["", ""]
+
+
+def test_backfill_remembers_streamed_reasoning_and_is_shared_by_copies(
+    deepseek_emulator: DeepSeekEmulator,
+) -> None:
+    script_three_rounds(deepseek_emulator)
+    with client_for(deepseek_emulator, "backfill") as client:
+        messages: list[Any] = [{"role": "user", "content": "Weather and time in Oslo?"}]
+        with client.chat.completions.stream(
+            model="deepseek-flash", messages=messages, tools=TOOLS_PARAM
+        ) as s:
+            message = s.get_final_completion().choices[0].message
+        messages += [lossy(message), *tool_results(message)]
+        client.with_options(timeout=20).chat.completions.create(
+            model="deepseek-flash", messages=messages, tools=TOOLS_PARAM
+        )
+    sent = assistant_turns(deepseek_emulator)[-1]
+    assert [t["reasoning_content"] for t in sent] == ["Weather first."]
 
 
 def test_to_message_loop_sends_the_real_reasoning_back(deepseek_emulator: DeepSeekEmulator) -> None:

@@ -121,8 +121,8 @@ def clients(deepseek_emulator: DeepSeekEmulator, http: httpx2.Client) -> dict[st
         http_client=http,
     )
     return {
-        "strict": base,
-        "warn": base.with_options(guard_mode="warn"),
+        "strict": base.with_options(guard_mode="strict"),
+        "warn": base,  # the default mode
         "off": base.with_options(guard_mode="off"),
     }
 
@@ -145,8 +145,13 @@ def test_unhashable_values_get_a_clear_error_in_every_mode(
 
 
 async def test_unhashable_values_get_a_clear_error_async(deepseek_emulator: DeepSeekEmulator) -> None:
+    # strict: the default mode 'warn' drops modalities (DeepSeek ignores it) instead of refusing it.
     async with get_async_client(
-        api_key=deepseek_emulator.api_key, base_url=deepseek_emulator.base_url, max_retries=0, timeout=10
+        api_key=deepseek_emulator.api_key,
+        base_url=deepseek_emulator.base_url,
+        max_retries=0,
+        timeout=10,
+        guard_mode="strict",
     ) as client:
         for position in ("role", "part type", "tool_call_id", "modalities", "thinking.type"):
             for value in UNHASHABLE:
@@ -197,9 +202,11 @@ def test_bytes_content_is_explained_in_every_mode(clients: dict[str, DeepSeek]) 
             warnings.simplefilter("ignore")
             with pytest.raises(DeepSeekRequestError) as caught:
                 _send(client, {"model": "deepseek-flash", "messages": [{"role": "user", "content": [b"hi"]}]})
-        if mode != "strict":
+        if mode == "off":  # strict and warn refuse the part's shape first (DeepSeek rejects it)
             assert "messages[0].content[0] is bytes" in caught.value.what, mode
             assert "decode" in caught.value.fix
+        else:
+            assert caught.value.rule is not None, mode
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,16 +231,19 @@ UNSENDABLE: list[tuple[dict[str, Any], str]] = [
 def test_values_json_cannot_carry_are_refused_clearly_in_every_mode(
     extra: dict[str, Any], said: str, clients: dict[str, DeepSeek], deepseek_emulator: DeepSeekEmulator
 ) -> None:
-    for mode in ("warn", "off"):  # strict may refuse earlier, for a rule of its own
+    # strict and warn may refuse earlier, for a rule of their own (a value out of range); off sends
+    # what it is given, so only the encoder's refusal stands between it and the network.
+    with pytest.raises(DeepSeekRequestError) as info:
+        _send(clients["off"], {"model": "deepseek-flash", "messages": USER, **extra})
+    assert said in info.value.what, str(info.value)
+    assert "JSON" in info.value.why
+    assert isinstance(info.value, ValueError)
+    for mode in ("strict", "warn"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with pytest.raises(DeepSeekRequestError) as info:
                 _send(clients[mode], {"model": "deepseek-flash", "messages": USER, **extra})
-        assert said in info.value.what, (mode, str(info.value))
-        assert "JSON" in info.value.why
-        assert isinstance(info.value, ValueError)
-    with pytest.raises(DeepSeekRequestError):
-        _send(clients["strict"], {"model": "deepseek-flash", "messages": USER, **extra})
+        assert isinstance(info.value, ValueError), mode
     assert deepseek_emulator.request_count() == 0
 
 
@@ -303,13 +313,13 @@ def test_a_pydantic_message_with_its_fields_set_and_a_dumped_one_are_sent(
     assert sent == [[{"role": "user", "content": "hi"}], [{"role": "user", "content": "hello"}]]
 
 
-def test_the_empty_message_is_answered_by_the_server_outside_strict_mode(
-    clients: dict[str, DeepSeek],
+def test_the_empty_message_is_refused_in_the_default_mode_and_answered_by_the_server_in_off_mode(
+    clients: dict[str, DeepSeek], deepseek_emulator: DeepSeekEmulator
 ) -> None:
     empty: Any = [Message()]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for mode in ("warn", "off"):
-            with pytest.raises(DeepSeekStatusError) as info:
-                clients[mode].chat.completions.create(model="deepseek-flash", messages=empty)
-            assert "role" in str(info.value)
+    with pytest.raises(DeepSeekRequestError, match="has no role"):  # DeepSeek rejects it
+        clients["warn"].chat.completions.create(model="deepseek-flash", messages=empty)
+    assert deepseek_emulator.request_count() == 0
+    with pytest.raises(DeepSeekStatusError) as info:
+        clients["off"].chat.completions.create(model="deepseek-flash", messages=empty)
+    assert "role" in str(info.value)

@@ -181,28 +181,29 @@ STRICT_TOOL: Any = {
 def test_strict_tools_on_the_standard_url_follow_section_11(
     deepseek_emulator: DeepSeekEmulator, http: httpx2.Client
 ) -> None:
-    with pytest.raises(DeepSeekRequestError) as info:
-        _client(deepseek_emulator, http).chat.completions.create(
-            model="deepseek-flash", messages=USER, tools=[STRICT_TOOL]
-        )
-    assert "silently ignores it" in info.value.why
-    assert "answers 400" not in info.value.why
-    assert info.value.source is not None
-    assert info.value.source.date.isoformat() == "2026-09-06"
-    assert deepseek_emulator.request_count() == 0
-    with pytest.warns(DeepSeekCompatibilityWarning, match="strict=True"):
-        _client(deepseek_emulator, http, "warn").chat.completions.create(
-            model="deepseek-flash", messages=USER, tools=[STRICT_TOOL]
-        )
-    assert "strict" not in deepseek_emulator.requests[-1].json["tools"][0]["function"]
+    """Section 11: the standard URL accepts strict=True and silently ignores it; only /beta enforces it.
+    So strict and warn mode send strict tools to /beta (as given, and say so on the response); off
+    sends them where it was told, where DeepSeek accepts them."""
+    for mode in ("strict", "warn"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeepSeekCompatibilityWarning)  # nothing dropped, nothing to warn
+            reply: Any = _client(deepseek_emulator, http, mode).chat.completions.create(
+                model="deepseek-flash", messages=USER, tools=[STRICT_TOOL]
+            )
+        request = deepseek_emulator.requests[-1]
+        assert request.path == "/beta/chat/completions", mode
+        assert request.json["tools"][0]["function"]["strict"] is True
+        assert [a["rule"] for a in reply.deepseek_adjustments] == ["tools.strict_route"], mode
     assert STRICT_TOOL["function"]["strict"] is True  # the caller's tool is untouched
     _client(deepseek_emulator, http, "off").chat.completions.create(
         model="deepseek-flash", messages=USER, tools=[STRICT_TOOL]
     )
+    assert deepseek_emulator.requests[-1].path == "/chat/completions"
     assert deepseek_emulator.requests[-1].json["tools"][0]["function"]["strict"] is True
     # and where strict means something, it is sent as given
     beta = _client(deepseek_emulator, http).beta_client
     beta.chat.completions.create(model="deepseek-flash", messages=USER, tools=[STRICT_TOOL])
+    assert deepseek_emulator.requests[-1].path == "/beta/chat/completions"
     assert deepseek_emulator.requests[-1].json["tools"][0]["function"]["strict"] is True
 
 

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,17 +57,16 @@ def test_a_tool_name_with_a_line_break_is_refused_in_strict_and_rejected_by_the_
     name: str, deepseek_emulator: DeepSeekEmulator, http: httpx2.Client
 ) -> None:
     tool: Any = {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}
-    with pytest.raises(DeepSeekRequestError, match="function name"):
-        _client(deepseek_emulator, http).chat.completions.create(
-            model="deepseek-flash", messages=USER, tools=[tool]
-        )
-    assert deepseek_emulator.request_count() == 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(InvalidParametersError):
-            _client(deepseek_emulator, http, guard_mode="warn").chat.completions.create(
+    for mode in ("strict", "warn"):  # DeepSeek rejects it: refused in the default mode too
+        with pytest.raises(DeepSeekRequestError, match="function name"):
+            _client(deepseek_emulator, http, guard_mode=mode).chat.completions.create(
                 model="deepseek-flash", messages=USER, tools=[tool]
             )
+    assert deepseek_emulator.request_count() == 0
+    with pytest.raises(InvalidParametersError):
+        _client(deepseek_emulator, http, guard_mode="off").chat.completions.create(
+            model="deepseek-flash", messages=USER, tools=[tool]
+        )
 
 
 @pytest.mark.parametrize("value", NOT_IDENTIFIERS, ids=repr)
@@ -76,14 +74,25 @@ def test_a_tool_name_with_a_line_break_is_refused_in_strict_and_rejected_by_the_
 def test_an_end_user_id_with_a_line_break_is_never_sent_as_user_id(
     field: str, value: str, deepseek_emulator: DeepSeekEmulator, http: httpx2.Client
 ) -> None:
-    client = _client(deepseek_emulator, http)
     with pytest.raises(DeepSeekRequestError, match="a-zA-Z0-9_-"):
-        client.chat.completions.create(model="deepseek-flash", messages=USER, extra_body={field: value})
+        _client(deepseek_emulator, http, guard_mode="strict").chat.completions.create(
+            model="deepseek-flash", messages=USER, extra_body={field: value}
+        )
     assert deepseek_emulator.request_count() == 0
-    if field == "user_id":  # DeepSeek's own field: the server says what is wrong with it
+    client = _client(deepseek_emulator, http)  # the default mode, warn
+    if field == "user_id":  # DeepSeek's own field: refused (the API answers 422); off lets the server say so
+        with pytest.raises(DeepSeekRequestError, match="a-zA-Z0-9_-"):
+            client.chat.completions.create(model="deepseek-flash", messages=USER, extra_body={field: value})
+        assert deepseek_emulator.request_count() == 0
         off = client.with_options(guard_mode="off")
         with pytest.raises(InvalidParametersError, match="user_id"):
             off.chat.completions.create(model="deepseek-flash", messages=USER, extra_body={field: value})
+    else:  # OpenAI's names have no faithful user_id here: dropped, with the reason
+        with pytest.warns(DeepSeekCompatibilityWarning, match="a-zA-Z0-9_-"):
+            client.chat.completions.create(model="deepseek-flash", messages=USER, extra_body={field: value})
+        sent = deepseek_emulator.requests[-1].json
+        assert "user_id" not in sent
+        assert field not in sent
 
 
 async def test_identifiers_with_a_line_break_are_refused_async(deepseek_emulator: DeepSeekEmulator) -> None:
@@ -93,17 +102,15 @@ async def test_identifiers_with_a_line_break_are_refused_async(deepseek_emulator
     ) as client:
         with pytest.raises(DeepSeekRequestError, match="function name"):
             await client.chat.completions.create(model="deepseek-flash", messages=USER, tools=[tool])
-        with pytest.raises(DeepSeekRequestError, match="a-zA-Z0-9_-"):
-            await client.chat.completions.create(
+        with pytest.raises(DeepSeekRequestError, match="a-zA-Z0-9_-"):  # the default mode drops it instead
+            await client.with_options(guard_mode="strict").chat.completions.create(
                 model="deepseek-flash", messages=USER, extra_body={"user": "alice\n"}
             )
         assert deepseek_emulator.request_count() == 0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with pytest.raises(InvalidParametersError):  # sent in warn mode, and the server says no
-                await client.with_options(guard_mode="warn").chat.completions.create(
-                    model="deepseek-flash", messages=USER, tools=[tool]
-                )
+        with pytest.raises(InvalidParametersError):  # sent in off mode, and the server says no
+            await client.with_options(guard_mode="off").chat.completions.create(
+                model="deepseek-flash", messages=USER, tools=[tool]
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,17 +235,18 @@ def test_off_mode_sends_unknown_thinking_settings_unchanged(
             assert sent[key] == value, (defaults, sent)  # not refused, not replaced by the client's default
 
 
-def test_warn_mode_sends_them_with_a_warning_and_strict_refuses(
-    deepseek_emulator: DeepSeekEmulator, http: httpx2.Client
-) -> None:
-    with pytest.warns(DeepSeekCompatibilityWarning, match="turbo"), pytest.raises(InvalidParametersError):
-        _client(deepseek_emulator, http, guard_mode="warn").chat.completions.create(
-            model="deepseek-flash", messages=USER, extra_body={"reasoning_effort": "turbo"}
-        )
-    with pytest.raises(DeepSeekRequestError, match="thinking="):
-        _client(deepseek_emulator, http).chat.completions.create(
-            model="deepseek-flash", messages=USER, extra_body={"thinking": {"type": "auto"}}
-        )
+def test_warn_and_strict_mode_refuse_them(deepseek_emulator: DeepSeekEmulator, http: httpx2.Client) -> None:
+    """DeepSeek rejects both (422, 400): refused before sending in the default mode too."""
+    for mode in ("warn", "strict"):
+        with pytest.raises(DeepSeekRequestError, match="turbo"):
+            _client(deepseek_emulator, http, guard_mode=mode).chat.completions.create(
+                model="deepseek-flash", messages=USER, extra_body={"reasoning_effort": "turbo"}
+            )
+        with pytest.raises(DeepSeekRequestError, match="thinking="):
+            _client(deepseek_emulator, http, guard_mode=mode).chat.completions.create(
+                model="deepseek-flash", messages=USER, extra_body={"thinking": {"type": "auto"}}
+            )
+    assert deepseek_emulator.request_count() == 0
 
 
 async def test_off_mode_sends_them_unchanged_async(deepseek_emulator: DeepSeekEmulator) -> None:

@@ -181,7 +181,6 @@ REFUSALS: dict[str, tuple[dict[str, Any], type[Exception]]] = {
         ds.UnsupportedFeatureError,
     ),
     "custom tool": ({"tools": [{"type": "custom", "name": "run_sql"}]}, ds.UnsupportedFeatureError),
-    "truncation": ({"truncation": "auto"}, ds.UnsupportedFeatureError),
     "max_output_tokens": ({"max_output_tokens": 400_000}, ds.DeepSeekRequestError),
     "image on pro": (
         {
@@ -210,6 +209,27 @@ async def test_each_refusal_happens_before_the_network(
     assert type(info.value) is error
     assert "Fix: " in str(info.value)
     assert deepseek_emulator.request_count() == 0
+
+
+@pytest.mark.parametrize(("kind", "stream"), MODES)
+async def test_truncation_is_dropped_with_a_warning_by_default_and_refused_in_strict_mode(
+    kind: str,
+    stream: bool,
+    deepseek_client: ds.DeepSeek,
+    async_deepseek_client: ds.AsyncDeepSeek,
+    deepseek_emulator: DeepSeekEmulator,
+) -> None:
+    """Section 12: truncation is unsupported (an input over the context is a 400, never cut), and
+    unknown parameters are ignored: the default mode drops it and says why; strict refuses it."""
+    client = _client(kind, deepseek_client, async_deepseek_client)
+    fields = {"model": "deepseek-flash", "input": "hi", "truncation": "auto"}
+    with pytest.raises(ds.UnsupportedFeatureError, match="Fix: "):
+        await _create(client.with_options(guard_mode="strict"), kind, stream, **fields)
+    assert deepseek_emulator.request_count() == 0
+    with pytest.warns(ds.DeepSeekCompatibilityWarning, match="truncation"):
+        result = await _create(client, kind, stream, **fields)
+    assert _text(result) == "Echo: hi"
+    assert "truncation" not in deepseek_emulator.requests[-1].json
 
 
 async def test_the_emulator_takes_what_our_client_refuses_and_ignores_it(
