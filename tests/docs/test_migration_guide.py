@@ -81,9 +81,13 @@ def test_readme_installs_from_the_index_first_and_keeps_the_test_command() -> No
     assert _bash_block_after(readme, "**From an empty folder") == EMPTY_FOLDER
     assert "not made, endorsed or supported" in readme  # the "unofficial" line
     test_command = (
-        "python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]' && python -m pytest"
+        "python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev,compat,ray,batch]' "
+        "&& python -m pytest"
     )
     assert test_command in readme
+    assert "pip install --quiet -e '.[dev,compat,ray,batch]'" in (ROOT / ".ci" / "run").read_text(
+        encoding="utf-8"
+    )  # the extras the README names are the ones CI installs
     assert 'python -m pytest -m "not slow"' in readme
     assert "python -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
