@@ -600,9 +600,11 @@ def to_message(obj: Any) -> dict[str, Any]:
         out = {k: v for k, v in source.items() if v is not None and k not in _DROPPED_FIELDS}
     else:
         out = {}
+        # reasoning_content is an extra on openai's models, but a declared field (or a plain
+        # attribute) on other message objects: read it where get_reasoning() finds it.
         extra = getattr(message, "__pydantic_extra__", None) or {}
         for name in _MESSAGE_FIELDS:
-            value = getattr(message, name, None) if name != "reasoning_content" else extra.get(name)
+            value = extra[name] if name in extra else getattr(message, name, None)
             if value is not None:
                 out[name] = value
     out.setdefault("role", "assistant")

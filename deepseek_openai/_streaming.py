@@ -138,7 +138,10 @@ def _error_event(stream: Any, data: str) -> DeepSeekStreamError:
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
         body = error
-    message = body.get("message") if isinstance(body, dict) else error if isinstance(error, str) else body
+    if isinstance(error, str):  # {"error": "quota exceeded"}: the string is the message
+        message: object = error
+    else:
+        message = body.get("message") if isinstance(body, dict) else body
     if not isinstance(message, str) or not message.strip():
         message = "the server sent an error event" + (
             f": {data[:200]}" if data.strip() else " without details"

@@ -391,3 +391,162 @@ def test_stream_errors_are_not_retried_mid_stream(recorder: Recorder, http_clien
     with pytest.raises(DeepSeekStreamError):
         _collect(_stream(client))
     assert len(recorder.requests) == 1
+
+
+# ------------------------------------------------------------------------------------------
+# What the translated errors carry (issue 17: the survivors of a mutation run of _streaming.py)
+
+
+def _error_event_of(recorder: Recorder, client: DeepSeek, data: str) -> DeepSeekStreamError:
+    """Read a chat stream whose second event is ``event: error`` with ``data`` as its data line."""
+    _reply(recorder, sse(FIRST, f"event: error\ndata: {data}", done=False))
+    with pytest.raises(DeepSeekStreamError) as info:
+        _collect(_stream(client))
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "body"),
+    [
+        # No "error" key: openai would hand these on as chunks; the event name alone makes them errors.
+        (
+            '{"message": "Server overloaded", "code": 503}',
+            "Server overloaded",
+            {"message": "Server overloaded", "code": 503},
+        ),
+        ('{"error": "quota exceeded"}', "quota exceeded", {"error": "quota exceeded"}),
+        ("upstream overloaded", "upstream overloaded", "upstream overloaded"),
+        (
+            '{"error": {"message": "Server busy", "type": "server_error"}}',
+            "Server busy",
+            {"message": "Server busy", "type": "server_error"},
+        ),
+    ],
+    ids=["message-only", "error-string", "not-json", "error-object"],
+)
+def test_an_error_event_is_an_error_whatever_its_data_holds(
+    data: str, message: str, body: object, recorder: Recorder, client: DeepSeek
+) -> None:
+    err = _error_event_of(recorder, client, data)
+    assert err.server_message == message
+    assert err.body == body
+    assert err.request.url.path == "/chat/completions"
+    assert err.trace_id == "trace-s"
+
+
+@pytest.mark.parametrize(
+    "data", ['{"error": {"message": "   "}}', '{"error": {"type": "server_error"}}', "[1, 2]"]
+)
+def test_an_error_event_without_a_message_names_what_the_server_sent(
+    data: str, recorder: Recorder, client: DeepSeek
+) -> None:
+    err = _error_event_of(recorder, client, data)
+    assert f"the server sent an error event: {data}" in str(err)
+
+
+def test_an_error_event_without_data_says_so(recorder: Recorder, client: DeepSeek) -> None:
+    err = _error_event_of(recorder, client, "")
+    assert "the server sent an error event without details" in str(err)
+    assert err.body is None
+
+
+def test_a_long_error_event_is_cut_in_the_body(recorder: Recorder, client: DeepSeek) -> None:
+    """A proxy's page as an error event: its first 500 characters are the body and the message."""
+    data = "".join(f"{i:04d}" for i in range(250))  # 1000 characters, not JSON
+    err = _error_event_of(recorder, client, data)
+    assert err.body == data[:500]
+    assert err.server_message == data[:500]
+
+
+def test_a_long_error_event_without_a_message_is_quoted_up_to_200_characters(
+    recorder: Recorder, client: DeepSeek
+) -> None:
+    data = json.dumps(list(range(100)))  # JSON, but no message in it; 390 characters
+    err = _error_event_of(recorder, client, data)
+    assert err.server_message == f"the server sent an error event: {data[:200]}"
+
+
+def test_the_key_in_an_error_event_is_masked_in_the_body(recorder: Recorder, client: DeepSeek) -> None:
+    err = _error_event_of(recorder, client, json.dumps({"message": "bad", "echo": f"Bearer {KEY}"}))
+    assert isinstance(err.body, dict)
+    assert err.body["message"] == "bad"
+    assert KEY not in json.dumps(err.body)
+    assert KEY not in str(err)
+
+
+def test_an_error_chunk_keeps_its_body_and_request(recorder: Recorder, client: DeepSeek) -> None:
+    """The ``{"error": ...}`` chunk openai itself raises on: the body and the request survive translation."""
+    _reply(recorder, sse(FIRST, ERROR_EVENT, done=False))
+    with pytest.raises(DeepSeekStreamError) as info:
+        _collect(_stream(client))
+    err = info.value
+    assert isinstance(err.body, dict)
+    assert err.body["type"] == "server_error"
+    assert err.request.url.path == "/chat/completions"
+
+
+def test_the_unredacted_openai_error_is_not_in_the_traceback(recorder: Recorder, client: DeepSeek) -> None:
+    """openai's own APIError holds the server's text with the key: neither cause nor context shows it."""
+    import traceback
+
+    _reply(recorder, sse(FIRST, ERROR_EVENT, done=False))
+    with pytest.raises(DeepSeekStreamError) as info:
+        _collect(_stream(client))
+    printed = "".join(traceback.format_exception(info.value))
+    assert "Internal error while generating" in printed
+    assert KEY not in printed
+
+
+@pytest.mark.parametrize(
+    ("exc_type", "says"),
+    [
+        (httpx2.ReadError, "dropped in the middle of the stream"),
+        (httpx2.ReadTimeout, "stalled past the timeout"),
+    ],
+)
+def test_a_dropped_stream_says_it_was_mid_stream(
+    exc_type: type[Exception], says: str, recorder: Recorder, client: DeepSeek
+) -> None:
+    recorder.queue.append(
+        lambda req: httpx2.Response(200, content=_dropping_body(exc_type), headers=SSE_HEADERS)
+    )
+    with pytest.raises(DeepSeekConnectionError) as info:
+        _collect(_stream(client))
+    assert info.value.in_stream is True
+    assert says in str(info.value)
+    assert isinstance(info.value.__cause__, openai.APIConnectionError)
+
+
+def test_a_malformed_chunk_names_the_decoding_error(recorder: Recorder, client: DeepSeek) -> None:
+    _reply(recorder, sse(FIRST, "data: not json at all"))
+    with pytest.raises(MalformedResponseError) as info:
+        _collect(_stream(client))
+    assert "JSONDecodeError" in str(info.value)
+    assert isinstance(info.value.__cause__, json.JSONDecodeError)
+
+
+def test_an_error_that_is_not_the_servers_is_not_disguised(recorder: Recorder, client: DeepSeek) -> None:
+    """A bug in the caller's transport is no malformed response: it comes through as it was raised."""
+
+    def body() -> Iterator[bytes]:
+        yield sse(FIRST, done=False)
+        raise LookupError("the transport's own bug")
+
+    recorder.queue.append(lambda req: httpx2.Response(200, content=body(), headers=SSE_HEADERS))
+    with pytest.raises(LookupError, match="the transport's own bug") as info:
+        _collect(_stream(client))
+    assert not isinstance(info.value, DeepSeekError)
+
+
+def test_a_stream_cut_short_says_the_connection_closed_early(recorder: Recorder, client: DeepSeek) -> None:
+    _reply(recorder, sse(FIRST, done=False))
+    with pytest.raises(IncompleteStreamError, match=r"\(the connection closed early\)"):
+        _collect(_stream(client))
+
+
+def test_an_answer_without_a_content_type_says_so(recorder: Recorder, client: DeepSeek) -> None:
+    recorder.reply(200, content=sse(FIRST, done=False), headers={})
+    with pytest.raises(
+        IncompleteStreamError, match="the server answered no content type instead of an event"
+    ):
+        _collect(_stream(client))

@@ -186,3 +186,38 @@ def test_each_endpoint_kind_gets_its_own_stream_class() -> None:
     assert deepseek_stream_cls(AsyncStream[Any], "responses") is not deepseek_stream_cls(
         AsyncStream[Any], "chat"
     )
+
+
+def test_a_delta_whose_whole_text_is_a_terminal_type_does_not_end_the_stream(recorder: Recorder) -> None:
+    """The terminal name appears quoted in the JSON (as a value, not the type): still not an end."""
+    sneaky = event(
+        "response.output_text.delta",
+        2,
+        named=False,
+        item_id="m",
+        output_index=0,
+        content_index=0,
+        delta="response.completed",
+    )
+    assert '"response.completed"' in sneaky
+    recorder.reply(200, content=body(*OPENING, sneaky), headers=SSE)
+    with pytest.raises(IncompleteStreamError):
+        _read(recorder)
+
+
+def test_a_named_event_is_judged_by_its_name(recorder: Recorder) -> None:
+    """When the server names the SSE event, the name says what it is, not a type inside the data."""
+    misnamed = "event: response.output_text.delta\n" + _terminal("response.completed", named=False)
+    recorder.reply(200, content=body(*OPENING, misnamed), headers=SSE)
+    with pytest.raises(IncompleteStreamError):
+        _read(recorder)
+
+
+def test_an_unnamed_event_that_is_not_an_object_is_no_end_and_no_crash(recorder: Recorder) -> None:
+    """A JSON array mentioning a terminal type is no terminal event (and no AttributeError)."""
+    recorder.reply(200, content=body(*OPENING, 'data: ["response.completed"]\n\n'), headers=SSE)
+    with (
+        _client(recorder).responses.create(model="deepseek-flash", input="hi", stream=True) as stream,
+        pytest.raises(IncompleteStreamError),
+    ):
+        list(stream)
