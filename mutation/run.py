@@ -8,13 +8,14 @@ run takes tens of minutes on two cores)::
     python mutation/run.py --module rules       # one module (repeat --module for more)
     python mutation/run.py --report             # rewrite the report from the results kept
     python mutation/run.py --module usage --fresh   # forget the module's results first
+    python mutation/run.py --module rules --survivors   # re-test only the survivors (after new tests)
 
 Each module is mutated in its own work folder (``mutation/work/<name>/``, not committed) with only
 its own tests selected (``[tool.deepseek-mutation.modules]`` in ``pyproject.toml``), so runs stay
 affordable and a module's results survive runs of the others; mutmut then runs, per mutant, only
 the selected tests that reach the mutated function. The report (``mutation/report.md``) gives the
 score per module and every survivor with file:line and the mutation; survivors listed in
-``mutation/equivalent.toml`` (matched on function, old line and new line, so they outlive line
+``mutation/equivalent/<module>.toml`` (matched on function, old line and new line, so they outlive line
 moves) are equivalent mutants and leave the score's denominator, each with its reason.
 """
 
@@ -41,7 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "mutation"
 WORK = HERE / "work"
 REPORT = HERE / "report.md"
-EQUIVALENT = HERE / "equivalent.toml"
+EQUIVALENT = HERE / "equivalent"
+"""One TOML file per module, so that work on one module never touches another's list."""
 TARGET = 0.90
 
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
@@ -75,6 +77,8 @@ class Score:
     killed: int = 0
     survivors: list[Survivor] = field(default_factory=list)
     seconds: float | None = None
+    retest_seconds: float | None = None
+    """The last re-test of the survivors (``--survivors``), if any."""
     unchecked: int = 0
     """Mutants an interrupted run never tried; they stay out of the score until a run tries them."""
 
@@ -143,7 +147,8 @@ def prepare_workdir(module: Module) -> Path:
     return folder
 
 
-def run_module(module: Module, *, fresh: bool, children: int) -> float:
+def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[str] = ()) -> float:
+    """Run mutmut over the module; with ``names``, re-test only those mutants (new tests are picked up)."""
     folder = prepare_workdir(module)
     if fresh:
         shutil.rmtree(folder / "mutants", ignore_errors=True)
@@ -151,13 +156,16 @@ def run_module(module: Module, *, fresh: bool, children: int) -> float:
         # mutmut copies a source file once; a changed original must be copied (and mutated) again.
         _refresh_copies(folder)
     log = folder / "mutmut.log"
-    print(f"[{module.name}] mutating {module.file} against {' '.join(module.tests)} (log: {log})")
+    what = f"{len(names)} survivors of" if names else "mutating"
+    print(f"[{module.name}] {what} {module.file} against {' '.join(module.tests)} (log: {log})")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("CI", None)  # the property tests explore at random locally; they are not selected anyway
+    # Derandomized property tests (the project's hypothesis profile under CI): a verdict must not
+    # depend on what hypothesis happened to draw for that mutant.
+    env["CI"] = "true"
     started = time.monotonic()
     with log.open("w") as out:
         code = subprocess.call(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names],
             cwd=folder,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -167,7 +175,8 @@ def run_module(module: Module, *, fresh: bool, children: int) -> float:
     if code:
         tail = log.read_text("utf-8", "replace")[-2000:]
         raise SystemExit(f"[{module.name}] mutmut exited {code}; the end of {log}:\n{tail}")
-    (folder / "seconds").write_text(f"{seconds:.0f}\n")
+    # A re-test of the survivors keeps the full run's time as the module's run time.
+    (folder / ("seconds-survivors" if names else "seconds")).write_text(f"{seconds:.0f}\n")
     print(f"[{module.name}] done in {seconds:.0f} s")
     return seconds
 
@@ -245,9 +254,10 @@ def _locate(diff: str, lines: Sequence[str], span: tuple[int, int] | None) -> tu
 
 
 def load_equivalent() -> list[dict[str, str]]:
-    if not EQUIVALENT.exists():
-        return []
-    return list(tomllib.loads(EQUIVALENT.read_text("utf-8")).get("equivalent", []))
+    rows: list[dict[str, str]] = []
+    for path in sorted(EQUIVALENT.glob("*.toml")):
+        rows.extend(tomllib.loads(path.read_text("utf-8")).get("equivalent", []))
+    return rows
 
 
 def _reason(module: Module, survivor: Survivor, equivalent: Sequence[Mapping[str, str]]) -> str | None:
@@ -284,6 +294,8 @@ def collect(module: Module, equivalent: Sequence[Mapping[str, str]]) -> Score | 
     score = Score(module)
     seconds = folder / "seconds"
     score.seconds = float(seconds.read_text()) if seconds.exists() else None
+    retest = folder / "seconds-survivors"
+    score.retest_seconds = float(retest.read_text()) if retest.exists() else None
     source_lines = (ROOT / module.file).read_text("utf-8").splitlines()
     spans = _function_lines("\n".join(source_lines))
     with _inside(folder):
@@ -333,7 +345,7 @@ def write_report(scores: Sequence[Score], missing: Sequence[Module]) -> str:
         f"Written by `python mutation/run.py` on {now} (mutmut 3; the run took {total_seconds / 60:.0f} min "
         "of wall time for the modules below, on a shared two-core machine). Score = killed / (mutants - "
         f"equivalent); the target is {TARGET:.0%} per module. Survivors that are equivalent mutants are "
-        "listed with the reason (from `mutation/equivalent.toml`).",
+        "listed with the reason (from `mutation/equivalent/`).",
         "",
         "| module | file | mutants | killed | survived | equivalent | score | run time |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -341,6 +353,8 @@ def write_report(scores: Sequence[Score], missing: Sequence[Module]) -> str:
     for s in scores:
         mark = "" if s.ratio >= TARGET else " (below target)"
         took = f"{s.seconds / 60:.1f} min" if s.seconds else "? (interrupted)"
+        if s.retest_seconds:
+            took += f" + {s.retest_seconds / 60:.1f} min re-test"
         score = f"{s.ratio:.1%}{mark}"
         if s.unchecked:  # a score over the few mutants an interrupted run tried would mislead
             score = f"incomplete: {s.total - s.unchecked} of {s.total} tried"
@@ -376,13 +390,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--module", action="append", choices=sorted(modules), help="only this module")
     parser.add_argument("--report", action="store_true", help="only rewrite the report")
     parser.add_argument("--fresh", action="store_true", help="forget the selected modules' results")
+    parser.add_argument("--survivors", action="store_true", help="re-test only the survivors kept")
     parser.add_argument("--children", type=int, default=2, help="parallel mutants (default 2)")
     args = parser.parse_args(argv)
     chosen = [modules[name] for name in args.module] if args.module else list(modules.values())
+    equivalent = load_equivalent()
     if not args.report:
         for module in chosen:
-            run_module(module, fresh=args.fresh, children=args.children)
-    equivalent = load_equivalent()
+            names: list[str] = []
+            if args.survivors:
+                kept = collect(module, equivalent)
+                names = [s.mutant for s in kept.alive] if kept else []
+                if not names:
+                    print(f"[{module.name}] no survivors to re-test")
+                    continue
+            run_module(module, fresh=args.fresh, children=args.children, names=names)
     scores: list[Score] = []
     missing: list[Module] = []
     for module in modules.values():
