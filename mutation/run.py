@@ -301,7 +301,14 @@ def collect(module: Module, equivalent: Sequence[Mapping[str, str]]) -> Score | 
     with _inside(folder):
         configuration.reset_config()
         data = SourceFileMutationData(path=Path(module.file))
-        data.load()
+        for attempt in range(20):  # a running mutmut rewrites the file as it goes
+            try:
+                data.load()
+                break
+            except ValueError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
         for mutant, exit_code in sorted(data.exit_code_by_key.items(), key=lambda kv: _order(kv[0])):
             status = status_by_exit_code[exit_code]
             score.total += 1
