@@ -26,6 +26,7 @@ import ast
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import re
 import shutil
@@ -156,6 +157,8 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
         # mutmut copies a source file once; a changed original must be copied (and mutated) again.
         _refresh_copies(folder)
     log = folder / "mutmut.log"
+    # mutmut forgets every verdict when the test selection changes; the mutants not re-tested keep theirs.
+    before = _verdicts(folder, module) if names else {}
     what = f"{len(names)} survivors of" if names else "mutating"
     print(f"[{module.name}] {what} {module.file} against {' '.join(module.tests)} (log: {log})")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -172,6 +175,8 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
             env=env,
         )
     seconds = time.monotonic() - started
+    if before:
+        _restore_verdicts(folder, module, before, set(names))
     if code:
         tail = log.read_text("utf-8", "replace")[-2000:]
         raise SystemExit(f"[{module.name}] mutmut exited {code}; the end of {log}:\n{tail}")
@@ -179,6 +184,30 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
     (folder / ("seconds-survivors" if names else "seconds")).write_text(f"{seconds:.0f}\n")
     print(f"[{module.name}] done in {seconds:.0f} s")
     return seconds
+
+
+def _meta(folder: Path, module: Module) -> Path:
+    return folder / "mutants" / (module.file + ".meta")
+
+
+def _verdicts(folder: Path, module: Module) -> dict[str, int | None]:
+    path = _meta(folder, module)
+    if not path.exists():
+        return {}
+    return dict(json.loads(path.read_text("utf-8"))["exit_code_by_key"])
+
+
+def _restore_verdicts(
+    folder: Path, module: Module, before: Mapping[str, int | None], retested: set[str]
+) -> None:
+    """Give back the verdicts mutmut reset but did not re-test (a wider selection cannot revive a kill)."""
+    path = _meta(folder, module)
+    meta = json.loads(path.read_text("utf-8"))
+    codes = meta["exit_code_by_key"]
+    for key, code in before.items():
+        if key not in retested and codes.get(key) is None and code is not None:
+            codes[key] = code
+    path.write_text(json.dumps(meta, indent=4), "utf-8")
 
 
 def _refresh_copies(folder: Path) -> None:
