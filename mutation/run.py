@@ -9,11 +9,13 @@ run takes tens of minutes on two cores)::
     python mutation/run.py --report             # rewrite the report from the results kept
     python mutation/run.py --module usage --fresh   # forget the module's results first
     python mutation/run.py --module rules --survivors   # re-test only the survivors (after new tests)
+    python mutation/run.py --module rules --import-pass # only the import-time pass (below)
 
 Each module is mutated in its own work folder (``mutation/work/<name>/``, not committed) with only
 its own tests selected (``[tool.deepseek-mutation.modules]`` in ``pyproject.toml``), so runs stay
 affordable and a module's results survive runs of the others; mutmut then runs, per mutant, only
-the selected tests that reach the mutated function. The report (``mutation/report.md``) gives the
+the selected tests that reach the mutated function (survivors in code that runs at import time get a
+second pass with fresh imports; see retest_import_time). The report (``mutation/report.md``) gives the
 score per module and every survivor with file:line and the mutation; survivors listed in
 ``mutation/equivalent/<module>.toml`` (matched on function, old line and new line, so they outlive line
 moves) are equivalent mutants and leave the score's denominator, each with its reason.
@@ -127,8 +129,12 @@ def _toml_table(name: str, table: Mapping[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def prepare_workdir(module: Module) -> Path:
-    """Link the package and the tests into the module's folder; write the pyproject mutmut reads."""
+def prepare_workdir(module: Module, *, fresh_imports: bool = False) -> Path:
+    """Link the package and the tests into the module's folder; write the pyproject mutmut reads.
+
+    ``fresh_imports``: each mutant's tests import the package afresh (mutmut's fork server, warmed
+    with the third-party modules only), so code that runs at import time runs mutated.
+    """
     folder = WORK / module.name
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("deepseek_openai", "tests"):
@@ -140,6 +146,10 @@ def prepare_workdir(module: Module) -> Path:
     mutmut["only_mutate"] = [module.file]
     # A test file a branch has not written yet is left out rather than failing the whole run.
     mutmut["pytest_add_cli_args_test_selection"] = [t for t in module.tests if (ROOT / t).exists()]
+    if fresh_imports:
+        mutmut["process_isolation"] = "forkserver"
+        mutmut["forkserver_warmup"] = "import"
+        mutmut["preload_modules_file"] = str(folder / "preload.txt")
     text = _toml_table("tool.pytest.ini_options", project["pytest"]["ini_options"])
     text += "\n" + _toml_table("tool.mutmut", mutmut)
     target = folder / "pyproject.toml"
@@ -161,10 +171,7 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
     before = _verdicts(folder, module) if names else {}
     what = f"{len(names)} survivors of" if names else "mutating"
     print(f"[{module.name}] {what} {module.file} against {' '.join(module.tests)} (log: {log})")
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    # Derandomized property tests (the project's hypothesis profile under CI): a verdict must not
-    # depend on what hypothesis happened to draw for that mutant.
-    env["CI"] = "true"
+    env = _env()
     started = time.monotonic()
     with log.open("w") as out:
         code = subprocess.call(
@@ -184,6 +191,99 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
     (folder / ("seconds-survivors" if names else "seconds")).write_text(f"{seconds:.0f}\n")
     print(f"[{module.name}] done in {seconds:.0f} s")
     return seconds
+
+
+# ------------------------------------------------------------------------------------------------
+# Code that runs at import time
+#
+# mutmut forks each mutant's tests from a process that imported the package already, so a mutant in
+# a function that only runs at import time (the tables' row factories, a dataclass's __post_init__
+# over the table's rows, the client's class set-up) is never active, and no test can kill it. Such
+# survivors get a second pass with fresh imports, against every selected test (the stats tie an
+# import to whichever test happened to import first).
+
+_PROBE = r"""
+import importlib, json, pkgutil, sys
+target = sys.argv[1]
+seen = set()
+def probe(frame, event, arg):
+    if event == "call" and frame.f_code.co_filename == target:
+        seen.add(frame.f_code.co_qualname.split(".<locals>")[0])
+sys.setprofile(probe)
+import deepseek_openai
+for info in pkgutil.walk_packages(deepseek_openai.__path__, "deepseek_openai."):
+    if info.name.endswith("__main__"):
+        continue
+    try:
+        importlib.import_module(info.name)
+    except ImportError:
+        pass
+sys.setprofile(None)
+third = sorted({m.split(".")[0] for m in sys.modules} - set(sys.stdlib_module_names) - {"deepseek_openai"})
+print(json.dumps({"functions": sorted(seen), "modules": [m for m in third if not m.startswith("_")]}))
+"""
+
+
+def import_time(module: Module) -> tuple[set[str], list[str]]:
+    """The module's functions that run when the package is imported, and the third-party modules."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(ROOT / module.file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = json.loads(out)
+    return set(found["functions"]), [*found["modules"], "pytest", "hypothesis", "starlette", "uvicorn"]
+
+
+def _mangled(module: Module, function: str) -> str:
+    dotted = module.file.removesuffix(".py").replace("/", ".")
+    cls, _, method = function.rpartition(".")
+    return f"{dotted}.xǁ{cls}ǁ{method}" if cls else f"{dotted}.x_{function}"
+
+
+def retest_import_time(module: Module, *, children: int) -> None:
+    """Re-test, with fresh imports and every selected test, the survivors that run at import time."""
+    folder = WORK / module.name
+    kept = collect(module, load_equivalent())
+    functions, preload = import_time(module)
+    names = [s.mutant for s in kept.alive if s.function in functions] if kept else []
+    if not names:
+        return
+    stats_path = folder / "mutants" / "mutmut-stats.json"
+    saved = stats_path.read_text("utf-8")
+    stats = json.loads(saved)
+    every = sorted(stats["duration_by_test"])
+    for function in {s.function for s in kept.alive if s.function in functions} if kept else ():
+        stats["tests_by_mangled_function_name"][_mangled(module, function)] = every
+    stats_path.write_text(json.dumps(stats), "utf-8")
+    (folder / "preload.txt").write_text("\n".join(preload) + "\n", "utf-8")
+    prepare_workdir(module, fresh_imports=True)
+    log = folder / "mutmut-imports.log"
+    print(f"[{module.name}] {len(names)} survivors run at import time: re-testing them with fresh imports")
+    before = _verdicts(folder, module)
+    try:
+        with log.open("w") as out:
+            subprocess.call(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names],
+                cwd=folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=_env(),
+            )
+    finally:
+        _restore_verdicts(folder, module, before, set(names))
+        stats_path.write_text(saved, "utf-8")
+        prepare_workdir(module)
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # Derandomized property tests (the project's hypothesis profile under CI): a verdict must not
+    # depend on what hypothesis happened to draw for that mutant.
+    env["CI"] = "true"
+    return env
 
 
 def _meta(folder: Path, module: Module) -> Path:
@@ -427,12 +527,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="only rewrite the report")
     parser.add_argument("--fresh", action="store_true", help="forget the selected modules' results")
     parser.add_argument("--survivors", action="store_true", help="re-test only the survivors kept")
+    parser.add_argument(
+        "--import-pass",
+        action="store_true",
+        help="only re-test the import-time survivors",
+    )
     parser.add_argument("--children", type=int, default=2, help="parallel mutants (default 2)")
     args = parser.parse_args(argv)
     chosen = [modules[name] for name in args.module] if args.module else list(modules.values())
     equivalent = load_equivalent()
     if not args.report:
         for module in chosen:
+            if args.import_pass:
+                retest_import_time(module, children=args.children)
+                continue
             names: list[str] = []
             if args.survivors:
                 kept = collect(module, equivalent)
@@ -441,6 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"[{module.name}] no survivors to re-test")
                     continue
             run_module(module, fresh=args.fresh, children=args.children, names=names)
+            retest_import_time(module, children=args.children)
     scores: list[Score] = []
     missing: list[Module] = []
     for module in modules.values():
