@@ -124,9 +124,8 @@ def _unsent_response(method: str, url: str) -> httpx2.Response:
     """A synthetic 400 for a request that was never sent: no client headers (so never the key)."""
     parts = urlsplit(url)
     if parts.username or parts.password:  # credentials in a URL never travel into an exception
-        netloc = parts.hostname or ""
-        if parts.port:
-            netloc += f":{parts.port}"
+        # The host and port as written (an IPv6 host keeps its brackets), without the user:password@.
+        netloc = parts.netloc.rpartition("@")[2]
         url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     return httpx2.Response(400, request=httpx2.Request(method, url))
 
