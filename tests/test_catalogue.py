@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -275,3 +277,119 @@ def test_off_peak_prices_are_exact_decimals() -> None:
 
 def test_retired_names_price_as_flash() -> None:
     assert prices_at("deepseek-reasoner", at(MONDAY, 2)) == MODELS["deepseek-flash"].prices
+
+
+@pytest.mark.parametrize("model", ["deepseek-flash", "deepseek-v4-pro", "deepseek-v4-flash"])
+def test_default_max_tokens_follow_thinking_and_effort(model: str) -> None:
+    # Models page (2026-09-11): 8K non-thinking, 64K thinking, 128K at effort "max".
+    info = get_model(model)
+    assert info is not None
+    limits = info.limits
+    assert limits.default_max_tokens_for(thinking=False) == 8_192
+    assert limits.default_max_tokens_for(thinking=False, effort="max") == 8_192
+    assert limits.default_max_tokens_for(thinking=True) == 65_536
+    assert limits.default_max_tokens_for(thinking=True, effort=None) == 65_536
+    for effort in ("low", "high", "minimal", "medium", "xhigh"):
+        assert limits.default_max_tokens_for(thinking=True, effort=effort) == 65_536, effort
+    # "ultra" is accepted and runs at "max".
+    for effort in ("max", "ultra"):
+        assert limits.default_max_tokens_for(thinking=True, effort=effort) == 131_072, effort
+    # An effort the API does not know is not taken for "max".
+    assert limits.default_max_tokens_for(thinking=True, effort="MAX") == 65_536
+    assert limits.default_max_tokens_for(thinking=True, effort="maximum") == 65_536
+
+
+def test_a_replaced_catalogue_row_is_what_a_current_name_resolves_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A current name's answer is reused while its row is the same, and rebuilt when the row changes.
+    old = MODELS["deepseek-v4-pro"]
+    first = resolve_model("deepseek-v4-pro")
+    assert first.info is old
+    assert resolve_model("deepseek-v4-pro") is first
+    newer = dataclasses.replace(old, notes="a newer copy of the row")
+    monkeypatch.setitem(MODELS, "deepseek-v4-pro", newer)
+    r = resolve_model("deepseek-v4-pro")
+    assert r is not None
+    assert (r.requested, r.id, r.status, r.thinking, r.warn, r.message) == (
+        "deepseek-v4-pro",
+        "deepseek-v4-pro",
+        "current",
+        None,
+        False,
+        None,
+    )
+    assert r.info is newer
+    assert r.known
+    assert resolve_model("deepseek-v4-pro") is r
+    assert get_model("deepseek-v4-pro") is newer
+    assert capability("deepseek-v4-pro", Feature.VISION).value is False
+
+
+def test_retired_names_say_which_name_and_thinking_mode_to_use_instead() -> None:
+    chat = resolve_model("deepseek-chat")
+    assert chat.requested == "deepseek-chat"
+    assert chat.message is not None
+    assert "'deepseek-chat' was retired on 2026-07-24 15:59 UTC" in chat.message
+    assert "It meant 'deepseek-flash' with thinking off: " in chat.message
+    assert chat.message.endswith("use model='deepseek-flash', thinking=False instead.")
+    reasoner = resolve_model("deepseek-reasoner")
+    assert reasoner.requested == "deepseek-reasoner"
+    assert reasoner.message is not None
+    assert "'deepseek-reasoner' was retired on 2026-07-24 15:59 UTC" in reasoner.message
+    assert "It meant 'deepseek-flash' with thinking on: " in reasoner.message
+    assert reasoner.message.endswith("use model='deepseek-flash' instead.")
+
+
+def test_capability_answers_name_the_model_and_feature_and_are_truthy_when_supported() -> None:
+    yes = capability("deepseek-v4-flash", "vision")
+    assert (yes.model, yes.feature, yes.value) == ("deepseek-v4-flash", Feature.VISION, True)
+    assert bool(yes) is True
+    no = capability("deepseek-v4-pro", Feature.VISION)
+    assert (no.model, no.feature, no.value) == ("deepseek-v4-pro", Feature.VISION, False)
+    assert bool(no) is False
+    unknown = capability("deepseek-v5", "fim")
+    assert (unknown.model, unknown.feature, unknown.value, unknown.source) == (
+        "deepseek-v5",
+        Feature.FIM,
+        None,
+        None,
+    )
+    assert bool(unknown) is False
+
+
+def test_off_peak_prices_keep_the_source_they_were_given() -> None:
+    source = Source("a price list of my own", "https://example.invalid/prices", dt.date(2026, 11, 20))
+    peak = Prices(Decimal("0.044"), Decimal("1.32"), Decimal("3.96"), source=source)
+    off = peak.at(peak=False)
+    assert off.source is source
+    assert (off.cache_hit_input, off.cache_miss_input, off.output) == (
+        Decimal("0.022"),
+        Decimal("0.66"),
+        Decimal("1.98"),
+    )
+
+
+@pytest.fixture
+def local_time_utc_plus_8(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone is UTC+8 (no DST), so local time differs from UTC."""
+    monkeypatch.setenv("TZ", "CST-8")  # POSIX form: needs no time zone database
+    time.tzset()
+    assert dt.datetime(2026, 11, 23, 1, 0).astimezone().utcoffset() == dt.timedelta(hours=8)
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.usefixtures("local_time_utc_plus_8")
+def test_is_peak_ignores_the_local_time_zone() -> None:
+    # Naive datetimes are UTC, whatever the local zone: Monday 01:00 UTC is peak; the same wall
+    # time read as Shanghai time would be Sunday 17:00 UTC (off-peak).
+    assert is_peak(dt.datetime(2026, 11, 23, 1, 0)) is True
+    # Sunday 23:30 UTC (aware) is off-peak, though it is Monday 07:30 in Shanghai (peak there).
+    assert is_peak(dt.datetime(2026, 11, 29, 23, 30, tzinfo=UTC)) is False
+    # Monday 09:30 UTC (aware) is peak, though it is Monday 17:30 in Shanghai.
+    assert is_peak(dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC)) is True
+    assert prices_at("deepseek-flash", dt.datetime(2026, 11, 23, 1, 0)) == Prices(
+        Decimal("0.006"), Decimal("0.30"), Decimal("1.20")
+    )
