@@ -342,8 +342,14 @@ def test_a_label_that_matches_the_bytes_is_not_repeated(label: str) -> None:
 
 
 def test_the_vision_refusal_on_responses_cites_the_model_catalogue() -> None:
+    """Which model takes images is a fact of the models page (deepseek-api.md section 4), on either API."""
     error = _refused("responses", _responses(_input_image(data_url(png())), model=PRO))
+    chat = _refused("chat", _chat(SMALL, model=PRO))
+    assert chat.rule == "messages.vision"
     assert error.source is not None
+    assert error.source == chat.source
+    assert "pricing" in error.source.url
+    assert "Models" in error.source.title
     assert "'deepseek-v4-pro'" in error.why
     assert "deepseek-flash" in error.why
 
@@ -412,11 +418,19 @@ def test_only_message_items_are_read_for_images() -> None:
     message = {"type": "message", "role": "user", "content": [_input_image(data_url(png()))]}
     body = {"model": FLASH, "input": ["not an item", tool_output, message]}
     assert _taken("responses", body)["input"] == body["input"]
-    # An explicit type "message" is read like a message without a type.
-    body["input"] = [{**message, "role": "assistant"}]
+    # An explicit type "message" is read like a message without a type, after any other item.
+    body["input"] = ["not an item", tool_output, {**message, "role": "assistant"}]
     error = _refused("responses", body)
     assert (error.rule, error.param) == ("responses.image_role", "input")
-    assert "input[0].content[0] ('assistant')" in error.what
+    assert "input[2].content[0] ('assistant')" in error.what
+
+
+def test_a_part_that_is_not_an_object_is_not_an_image() -> None:
+    body = _responses("a bare string part", _input_image(data_url(png())))
+    assert _taken("responses", body)["input"] == body["input"]
+    error = _refused("responses", _responses("a bare string part", _input_image("http://example.com/a.png")))
+    assert (error.rule, error.param) == ("responses.image_scheme", "input")
+    assert "input[0].content[2] has the image URL 'http://example.com/a.png'" in error.what
 
 
 def test_the_images_of_every_input_item_count_together() -> None:
@@ -440,6 +454,15 @@ def test_the_images_of_every_message_count_together() -> None:
     assert "601 images" in error.what
 
 
+def test_a_chat_request_counts_the_images_of_its_messages_only() -> None:
+    """``input`` is a Responses field: in a chat body it is sent as given, and its parts are not images
+    of the request."""
+    extra = [{"role": "user", "content": [_input_image(data_url(png()))] * 601}]
+    body = {**_chat(SMALL), "input": extra}
+    sent = _taken("chat", body)
+    assert (sent["messages"], sent["input"]) == (body["messages"], extra)
+
+
 def test_the_largest_image_of_many_is_the_one_named() -> None:
     """Of several images over 4,096 pixels a side, the refusal names the largest (the first of equals)."""
     parts = [
@@ -455,10 +478,13 @@ def test_the_largest_image_of_many_is_the_one_named() -> None:
 
 def test_the_largest_image_is_looked_for_across_messages() -> None:
     first: Any = {"role": "user", "content": [SMALL] * 10}
-    second: Any = {"role": "user", "content": [SMALL, image_url(data_url(png(4097, 4097))), *[SMALL] * 3]}
+    second: Any = {
+        "role": "user",
+        "content": [SMALL, SMALL, SMALL, image_url(data_url(png(4097, 4097))), SMALL],
+    }
     error = _refused("chat", {"model": FLASH, "messages": [first, second]})
     assert error.rule == "images.pixels_many"
-    assert "the request carries 15 images and messages[1].content[1] is 4097 x 4097 pixels" in error.what
+    assert "the request carries 15 images and messages[1].content[3] is 4097 x 4097 pixels" in error.what
 
 
 # --------------------------------------------------------------------------------------------
