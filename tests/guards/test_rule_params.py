@@ -53,6 +53,7 @@ class Refusal:
     warn_drops: tuple[str, ...] | None = None
     """In warn mode: the keys dropped from the body instead of a refusal (``None``: refused there too)."""
     policy: dict[str, Any] = field(default_factory=dict)
+    kind: str = "chat"
 
 
 REFUSALS: tuple[Refusal, ...] = (
@@ -354,10 +355,82 @@ REFUSALS: tuple[Refusal, ...] = (
         "user_id='bad id!'",
         "512",
     ),
+    Refusal(
+        "allow_tools",
+        {"tools": [TOOL]},
+        UnsupportedFeatureError,
+        "allow_tools",
+        "tools",
+        "tools were sent but this client has allow_tools=False",
+        "allow_tools=True",
+        policy={"allow_tools": False},
+    ),
+    Refusal(
+        "fim.thinking",
+        {"thinking": {"type": "enabled"}},
+        DeepSeekRequestError,
+        "fim.thinking",
+        "thinking",
+        "FIM with thinking enabled",
+        "without thinking",
+        kind="fim",
+    ),
+    Refusal(
+        "fim.thinking.effort",
+        {"reasoning_effort": "high"},
+        DeepSeekRequestError,
+        "fim.thinking",
+        "thinking",
+        "FIM with thinking enabled",
+        kind="fim",
+    ),
+    Refusal(
+        "fim.max_tokens",
+        {"max_tokens": 4097},
+        DeepSeekRequestError,
+        "fim.max_tokens",
+        "max_tokens",
+        "max_tokens=4097 for FIM",
+        "from 1 to 4096",
+        kind="fim",
+    ),
+    Refusal(
+        "fim.echo.suffix",
+        {"echo": True, "suffix": "x"},
+        DeepSeekRequestError,
+        "fim.echo",
+        "echo",
+        "echo=True together with suffix",
+        "suffix or logprobs",
+        kind="fim",
+    ),
+    Refusal(
+        "fim.echo.logprobs",
+        {"echo": True, "logprobs": 2},
+        DeepSeekRequestError,
+        "fim.echo",
+        "echo",
+        "echo=True together with logprobs",
+        kind="fim",
+    ),
+    Refusal(
+        "fim.logprobs",
+        {"logprobs": 21},
+        DeepSeekRequestError,
+        "fim.logprobs",
+        "logprobs",
+        "logprobs=21 for FIM",
+        "from 0 to 20",
+        kind="fim",
+    ),
+    Refusal("fim.n", {"n": 2}, UnsupportedFeatureError, "n", "n", "n=2 asks for several choices", kind="fim"),
 )
 
 
 def _run(refusal: Refusal, mode: GuardMode) -> Any:
+    if refusal.kind == "fim":  # FIM is served on the beta URL only (section 8)
+        body = {"model": "deepseek-flash", "prompt": "def f():", **refusal.body}
+        return prepare_request("fim", body, Policy(guard_mode=mode, beta=True, **refusal.policy))
     body = {"model": "deepseek-flash", "messages": USER, **refusal.body}
     return prepare_request("chat", body, Policy(guard_mode=mode, **refusal.policy))
 
@@ -408,3 +481,26 @@ def test_warn_mode_drops_the_loser_of_two_user_ids_and_sends_the_winner() -> Non
     assert prepared.body["user_id"] == "b"
     assert "user" not in prepared.body
     assert "safety_identifier" not in prepared.body
+
+
+@pytest.mark.parametrize("mode", ["strict", "warn"])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"max_tokens": 4096},
+        {"max_tokens": 1},
+        {"logprobs": 20},
+        {"logprobs": 0},
+        {"reasoning_effort": "none"},
+        {"thinking": {"type": "disabled"}},
+        {"echo": True},
+        {"suffix": "x", "logprobs": 3},
+    ],
+    ids=repr,
+)
+def test_fim_within_its_limits_is_sent_as_given(mode: GuardMode, extra: dict[str, Any]) -> None:
+    body = {"model": "deepseek-flash", "prompt": "def f():", **extra}
+    prepared = prepare_request("fim", body, Policy(guard_mode=mode, beta=True))
+    assert prepared.body == body
+    assert prepared.notices == []
