@@ -211,7 +211,8 @@ def _resolve_urls(
         if given.endswith("/beta"):
             standard, beta_url, beta = given[: -len("/beta")], given, True
         else:
-            standard, beta_url = given, derive_beta_url(given)
+            # A beta URL set on its own (keyword or environment) names another host: keep it.
+            standard, beta_url = given, settings.beta_base_url or derive_beta_url(given)
     for url in (standard, beta_url):
         check_base_url(url, allow_insecure=settings.allow_insecure_http)
     return (beta_url if beta else standard), beta, (standard, beta_url)

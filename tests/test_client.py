@@ -178,6 +178,22 @@ def test_explicit_beta_base_url_setting(recorder: Recorder, http_client: httpx2.
     assert str(recorder.last.url) == "https://beta.example.com/b/chat/completions"
 
 
+def test_base_url_and_beta_base_url_given_together_keep_both(
+    recorder: Recorder, http_client: httpx2.Client
+) -> None:
+    client = get_client(
+        KEY,
+        base_url="https://proxy.example.com",
+        beta_base_url="https://beta.example.com/b",
+        http_client=http_client,
+        max_retries=0,
+    )
+    _chat(client)
+    assert str(recorder.last.url) == "https://proxy.example.com/chat/completions"
+    _chat(client.beta_client)
+    assert str(recorder.last.url) == "https://beta.example.com/b/chat/completions"
+
+
 @pytest.mark.parametrize("method", ["with_options", "copy"])
 def test_copies_keep_the_subclass_settings_beta_and_policy(
     method: str, recorder: Recorder, http_client: httpx2.Client
