@@ -385,6 +385,15 @@ REFUSALS: tuple[Refusal, ...] = (
         kind="fim",
     ),
     Refusal(
+        "fim.thinking.effort_beside_disabled",  # an effort is a thinking parameter too
+        {"thinking": {"type": "disabled"}, "reasoning_effort": "low"},
+        DeepSeekRequestError,
+        "fim.thinking",
+        "thinking",
+        "FIM with thinking enabled",
+        kind="fim",
+    ),
+    Refusal(
         "fim.max_tokens",
         {"max_tokens": 4097},
         DeepSeekRequestError,
@@ -495,6 +504,7 @@ def test_warn_mode_drops_the_loser_of_two_user_ids_and_sends_the_winner() -> Non
         {"reasoning_effort": "none"},
         {"thinking": {"type": "disabled"}},
         {"echo": True},
+        {"echo": True, "suffix": ""},
         {"suffix": "x", "logprobs": 3},
     ],
     ids=repr,
