@@ -514,3 +514,12 @@ def test_fim_within_its_limits_is_sent_as_given(mode: GuardMode, extra: dict[str
     prepared = prepare_request("fim", body, Policy(guard_mode=mode, beta=True))
     assert prepared.body == body
     assert prepared.notices == []
+
+
+@pytest.mark.parametrize("kind", ["chat", "fim"])
+@pytest.mark.parametrize("n", [None, 1])
+def test_n_of_one_or_null_is_sent(kind: str, n: int | None) -> None:
+    base: dict[str, Any] = {"prompt": "def f():"} if kind == "fim" else {"messages": USER}
+    body = {"model": "deepseek-flash", **base, "n": n}
+    prepared = prepare_request(kind, body, Policy(guard_mode="strict", beta=kind == "fim"))  # type: ignore[arg-type]
+    assert prepared.body == body
