@@ -341,6 +341,20 @@ def test_a_label_that_matches_the_bytes_is_not_repeated(label: str) -> None:
     assert error.what == f"{_WHERE} is a PDF document"
 
 
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("cat.png", "not a URL (a local path?)"),
+        ("C:\\images\\cat.png", "a URL of scheme c:"),
+        ("ftp://example.com/cat.png", "a URL of scheme ftp:"),
+    ],
+)
+def test_an_image_url_that_is_not_https_or_data_says_what_it_is(url: str, kind: str) -> None:
+    error = _refused("chat", _chat(image_url(url)))
+    assert error.rule == "messages.image_scheme"
+    assert error.what == f"{_WHERE} has the image URL {url!r}, {kind}"
+
+
 def test_the_vision_refusal_on_responses_cites_the_model_catalogue() -> None:
     """Which model takes images is a fact of the models page (deepseek-api.md section 4), on either API."""
     error = _refused("responses", _responses(_input_image(data_url(png())), model=PRO))
