@@ -199,6 +199,9 @@ def test_a_title_with_a_parenthesised_detail_is_still_the_title() -> None:
     assert same_words("insufficient   balance!", "Insufficient Balance")
     assert not same_words("Insufficient Balance", "Insufficient")
     assert not same_words("Insufficient Balance (account 7)", "Insufficient Balance account 7 more")
+    # The detail is cut out, nothing is put in its place: the words on either side close up.
+    assert same_words("Server(busy)Error", "ServerError")
+    assert not same_words("Server(busy)Error", "Server Error")
 
 
 def test_a_402_that_repeats_the_title_with_a_detail_is_said_once(
