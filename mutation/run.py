@@ -544,11 +544,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             names: list[str] = []
             if args.survivors:
                 kept = collect(module, equivalent)
-                names = [s.mutant for s in kept.alive] if kept else []
-                if not names:
-                    print(f"[{module.name}] no survivors to re-test")
-                    continue
-            run_module(module, fresh=args.fresh, children=args.children, names=names)
+                # Survivors that run at import time cannot die in a forked run: the pass below has them.
+                at_import = import_time(module)[0]
+                names = [s.mutant for s in kept.alive if s.function not in at_import] if kept else []
+            if names or not args.survivors:
+                run_module(module, fresh=args.fresh, children=args.children, names=names)
             retest_import_time(module, children=args.children)
     scores: list[Score] = []
     missing: list[Module] = []
