@@ -348,6 +348,7 @@ def test_a_label_that_matches_the_bytes_is_not_repeated(label: str) -> None:
         ("C:\\images\\cat.png", "a URL of scheme c:"),
         ("ftp://example.com/cat.png", "a URL of scheme ftp:"),
     ],
+    ids=["local-path", "windows-path", "ftp"],  # no backslash in an id: mutmut hands ids back to pytest
 )
 def test_an_image_url_that_is_not_https_or_data_says_what_it_is(url: str, kind: str) -> None:
     error = _refused("chat", _chat(image_url(url)))
