@@ -957,3 +957,119 @@ def test_fim_fields_read_back() -> None:
     plain = parse_fim(_fim_body({"echo": True, "suffix": ""}))
     assert isinstance(plain, FimRequest), plain
     assert (plain.echo, plain.logprobs, plain.max_tokens, plain.user_id) == (True, None, None, None)
+
+
+# ------------------------------------------------------------------------------------------------
+# Exact wordings: the whole message, so a changed expectation or path shows
+
+
+def _exact(verdict: Any, status: int, message: str) -> None:
+    assert isinstance(verdict, ApiError), f"accepted: {verdict}"
+    assert (verdict.status, verdict.message) == (status, message)
+    assert verdict.body()["error"]["type"] == "invalid_request_error"
+    assert verdict.body()["error"]["param"] is None
+
+
+def _calling(call: Any) -> dict[str, Any]:
+    return {**msgs(U, {"role": "assistant", "content": None, "tool_calls": [call]}), "thinking": OFF}
+
+
+@pytest.mark.parametrize(
+    ("call", "detail"),
+    [
+        ({**CALL, "id": 5}, "messages[1].tool_calls[0].id: invalid type: integer `5`, expected a string"),
+        (
+            {**CALL, "function": "f"},
+            'messages[1].tool_calls[0].function: invalid type: string "f", expected struct FunctionCall',
+        ),
+        (
+            {**CALL, "function": [1]},
+            "messages[1].tool_calls[0].function: invalid type: sequence, expected struct FunctionCall",
+        ),
+        (
+            {**CALL, "function": {"name": 5, "arguments": "{}"}},
+            "messages[1].tool_calls[0].function.name: invalid type: integer `5`, expected a string",
+        ),
+        (
+            {**CALL, "function": {"name": "f", "arguments": {}}},
+            "messages[1].tool_calls[0].function.arguments: invalid type: map, expected a string",
+        ),
+        (
+            {**CALL, "type": "code"},
+            "messages[1].tool_calls[0].type: unknown variant `code`, expected `function`",
+        ),
+    ],
+)
+def test_a_malformed_tool_call_names_its_path(call: dict[str, Any], detail: str) -> None:
+    _exact(parse_chat(_body(_calling(call)), beta=False), 400, DESER + detail)
+
+
+def test_a_tool_call_without_type_is_a_function_call() -> None:
+    untyped = {k: v for k, v in CALL.items() if k != "type"}
+    body = {**msgs(U, {"role": "assistant", "content": None, "tool_calls": [untyped]}, ANSWER)}
+    r = _accepted({**body, "thinking": OFF})
+    assert r.messages[1]["tool_calls"] == [untyped]
+
+
+@pytest.mark.parametrize(
+    ("schema", "problem"),
+    [
+        ({"type": "object"}, "parameters: `additionalProperties` must be false"),
+        ({"type": "object", "required": []}, "parameters: `additionalProperties` must be false"),
+        (
+            _props(inner={"type": "object", "additionalProperties": True}),
+            "parameters.inner: `additionalProperties` must be false",
+        ),
+        (
+            {
+                "type": "object",
+                "properties": {"a": {}, "b": {}, "c": {}},
+                "required": ["b"],
+                "additionalProperties": False,
+            },
+            "parameters: every property must be listed in `required` (missing a, c)",
+        ),
+    ],
+)
+def test_strict_object_rules_exactly(schema: dict[str, Any], problem: str) -> None:
+    verdict = parse_chat(_body(_strict(schema)), beta=True)
+    _exact(verdict, 400, f"Invalid schema for function `f` in strict mode: {problem}")
+
+
+def test_strict_objects_without_properties_are_accepted_when_closed() -> None:
+    _accepted(_strict({"type": "object", "additionalProperties": False}), beta=True)
+    _accepted(_strict({"type": "string"}), beta=True)  # not an object: no object rules
+    _accepted(_strict(_props(inner={"type": "object", "additionalProperties": False})), beta=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "message"),
+    [
+        ({"suffix": 5}, 400, DESER + "suffix: invalid type: integer `5`, expected a string"),
+        ({"suffix": ["}"]}, 400, DESER + "suffix: invalid type: sequence, expected a string"),
+        ({"logprobs": 21}, 422, "Invalid logprobs value, the valid range of logprobs is [0, 20]"),
+        ({"logprobs": -1}, 422, "Invalid logprobs value, the valid range of logprobs is [0, 20]"),
+        (
+            {"echo": True, "suffix": "x"},
+            422,
+            "Invalid echo value, echo is not supported together with suffix",
+        ),
+        (
+            {"echo": True, "logprobs": 0},
+            422,
+            "Invalid echo value, echo is not supported together with logprobs",
+        ),
+    ],
+)
+def test_fim_wordings_exactly(change: dict[str, Any], status: int, message: str) -> None:
+    _exact(parse_fim(_fim_body(change)), status, message)
+
+
+def test_fim_limits_just_inside() -> None:
+    for change in (
+        {"logprobs": 0},
+        {"logprobs": 20},
+        {"echo": True, "suffix": ""},
+        {"echo": False, "logprobs": 3},
+    ):
+        assert isinstance(parse_fim(_fim_body(change)), FimRequest), change
