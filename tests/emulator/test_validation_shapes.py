@@ -1073,3 +1073,90 @@ def test_fim_limits_just_inside() -> None:
         {"echo": False, "logprobs": 3},
     ):
         assert isinstance(parse_fim(_fim_body(change)), FimRequest), change
+
+
+@pytest.mark.parametrize(
+    ("change", "beta", "status", "message"),
+    [
+        (
+            {"logprobs": True, "top_logprobs": "2"},
+            False,
+            400,
+            DESER + 'top_logprobs: invalid type: string "2", expected u32',
+        ),
+        (
+            {"logprobs": True, "top_logprobs": 2.5},
+            False,
+            400,
+            DESER + "top_logprobs: invalid type: floating point `2.5`, expected u32",
+        ),
+        (
+            {"logprobs": True, "top_logprobs": 21},
+            False,
+            422,
+            "Invalid top_logprobs value, the valid range of top_logprobs is [0, 20]",
+        ),
+        (
+            {"top_logprobs": 3},
+            False,
+            422,
+            "Invalid top_logprobs value, logprobs must be true when top_logprobs is set",
+        ),
+        (
+            {"response_format": "json"},
+            False,
+            400,
+            DESER
+            + 'response_format: invalid type: string "json", expected internally tagged enum ResponseFormat',
+        ),
+        (
+            {"response_format": ["json_object"]},
+            False,
+            400,
+            DESER + "response_format: invalid type: sequence, expected internally tagged enum ResponseFormat",
+        ),
+        ({"response_format": {}}, False, 400, DESER + "response_format: missing field `type`"),
+        (
+            msgs(U, {"role": "assistant", "content": "x", "prefix": True}, U),
+            True,
+            400,
+            "prefix is only allowed on the last message, an assistant message",
+        ),
+        (
+            {"stream": True, "stream_options": {"include_usage": "yes"}},
+            False,
+            400,
+            DESER + 'stream_options.include_usage: invalid type: string "yes", expected a boolean',
+        ),
+        (
+            {"stream": True, "stream_options": {"include_usage": 1}},
+            False,
+            400,
+            DESER + "stream_options.include_usage: invalid type: integer `1`, expected a boolean",
+        ),
+    ],
+)
+def test_chat_wordings_exactly(change: dict[str, Any], beta: bool, status: int, message: str) -> None:
+    _exact(parse_chat(_body(change), beta=beta), status, message)
+
+
+def test_tool_calls_before_a_prefix_must_be_answered() -> None:
+    # Section 5/6: every tool call is answered by tool messages before the next turn; the prefix
+    # (section 5: the last message, on beta) does not excuse an unanswered call before it.
+    prefix = {"role": "assistant", "content": "The answer", "prefix": True}
+    body = _body({**msgs(U, ASK, U, prefix), "tools": [fn()]})
+    verdict = parse_chat(body, beta=True)
+    assert isinstance(verdict, ApiError), f"accepted: {verdict}"
+    assert (verdict.status, verdict.message) == (
+        400,
+        "An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+        "'tool_call_id'. (insufficient tool messages following tool_calls message)",
+    )
+
+
+def test_a_prefix_message_may_carry_tool_calls() -> None:
+    # Section 5: an assistant message may have tool_calls and (beta, last message) prefix; being the
+    # message the model continues, its calls have no answers yet.
+    prefix = {"role": "assistant", "content": "", "tool_calls": [CALL], "prefix": True}
+    r = _accepted({**msgs(U, prefix), "tools": [fn()], "thinking": OFF}, beta=True)
+    assert r.prefix == prefix
