@@ -181,12 +181,9 @@ def test_explicit_beta_base_url_setting(recorder: Recorder, http_client: httpx2.
 def test_base_url_and_beta_base_url_given_together_keep_both(
     recorder: Recorder, http_client: httpx2.Client
 ) -> None:
+    settings = DeepSeekSettings(api_key=KEY, beta_base_url="https://beta.example.com/b")
     client = get_client(
-        KEY,
-        base_url="https://proxy.example.com",
-        beta_base_url="https://beta.example.com/b",
-        http_client=http_client,
-        max_retries=0,
+        settings=settings, base_url="https://proxy.example.com", http_client=http_client, max_retries=0
     )
     _chat(client)
     assert str(recorder.last.url) == "https://proxy.example.com/chat/completions"
