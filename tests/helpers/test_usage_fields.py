@@ -230,3 +230,23 @@ def test_the_created_time_of_one_second_after_the_epoch_is_kept() -> None:
     from deepseek_openai._usage import _when
 
     assert _when({"created": 1}, None) == EPOCH_PLUS_ONE
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: usage_summary({"usage": None}),  # no usage
+        lambda: usage_summary({"prompt_tokens": -1}),  # a bad count
+        lambda: estimate_cost(USAGE, "deepseek-flash", at="2026-11-25"),  # at not a datetime
+        lambda: estimate_cost(USAGE, 5, at=PEAK),  # model not a name
+        lambda: estimate_cost(USAGE, "gpt-4o", at=PEAK),  # no prices
+    ],
+    ids=["no-usage", "bad-count", "bad-at", "bad-model", "unknown-model"],
+)
+def test_helper_errors_do_not_claim_a_request_was_refused(call: Any) -> None:
+    """These read a response already received (or price one): nothing was about to be sent, so the
+    message must not start with "Refused before sending"."""
+    with pytest.raises(DeepSeekRequestError) as info:
+        call()
+    assert info.value.before_send is False
+    assert not str(info.value).startswith("Refused before sending")
