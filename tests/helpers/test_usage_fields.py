@@ -237,8 +237,8 @@ def test_the_created_time_of_one_second_after_the_epoch_is_kept() -> None:
     [
         lambda: usage_summary({"usage": None}),  # no usage
         lambda: usage_summary({"prompt_tokens": -1}),  # a bad count
-        lambda: estimate_cost(USAGE, "deepseek-flash", at="2026-11-25"),  # at not a datetime
-        lambda: estimate_cost(USAGE, 5, at=PEAK),  # model not a name
+        lambda: estimate_cost(USAGE, "deepseek-flash", at="2026-11-25"),  # type: ignore[arg-type]
+        lambda: estimate_cost(USAGE, 5, at=PEAK),  # type: ignore[arg-type]
         lambda: estimate_cost(USAGE, "gpt-4o", at=PEAK),  # no prices
     ],
     ids=["no-usage", "bad-count", "bad-at", "bad-model", "unknown-model"],
