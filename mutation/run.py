@@ -9,13 +9,13 @@ run takes tens of minutes on two cores)::
     python mutation/run.py --report             # rewrite the report from the results kept
     python mutation/run.py --module usage --fresh   # forget the module's results first
     python mutation/run.py --module rules --survivors   # re-test only the survivors (after new tests)
-    python mutation/run.py --module rules --import-pass # only the import-time pass (below)
+    python mutation/run.py --module rules --fresh-pass  # only the second pass (below)
 
 Each module is mutated in its own work folder (``mutation/work/<name>/``, not committed) with only
 its own tests selected (``[tool.deepseek-mutation.modules]`` in ``pyproject.toml``), so runs stay
 affordable and a module's results survive runs of the others; mutmut then runs, per mutant, only
-the selected tests that reach the mutated function (survivors in code that runs at import time get a
-second pass with fresh imports; see retest_import_time). The report (``mutation/report.md``) gives the
+the selected tests that reach the mutated function, and every survivor gets a second pass in fresh
+processes against every selected test (see retest_fresh). The report (``mutation/report.md``) gives the
 score per module and every survivor with file:line and the mutation; survivors listed in
 ``mutation/equivalent/<module>.toml`` (matched on function, old line and new line, so they outlive line
 moves) are equivalent mutants and leave the score's denominator, each with its reason.
@@ -81,6 +81,7 @@ class Score:
     survivors: list[Survivor] = field(default_factory=list)
     seconds: float | None = None
     retest_seconds: float | None = None
+    fresh_seconds: float | None = None
     """The last re-test of the survivors (``--survivors``), if any."""
     unchecked: int = 0
     """Mutants an interrupted run never tried; they stay out of the score until a run tries them."""
@@ -194,13 +195,16 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
 
 
 # ------------------------------------------------------------------------------------------------
-# Code that runs at import time
+# The second pass
 #
-# mutmut forks each mutant's tests from a process that imported the package already, so a mutant in
-# a function that only runs at import time (the tables' row factories, a dataclass's __post_init__
-# over the table's rows, the client's class set-up) is never active, and no test can kill it. Such
-# survivors get a second pass with fresh imports, against every selected test (the stats tie an
-# import to whichever test happened to import first).
+# mutmut forks each mutant's tests from a process that imported the package already and ran the
+# stats, and runs only the tests the stats tie to the mutated function. Both hide real kills: a
+# function that only runs at import time (the tables' row factories, a dataclass's __post_init__
+# over the table's rows, the client's class set-up) is never active in the fork, and a function
+# whose result a cache keeps (the pipeline's per-policy plan) is tied only to the first test that
+# filled the cache. So every survivor of the forked pass is re-tested in fresh processes (mutmut's
+# fork server, warmed with the third-party modules only) against every selected test: what
+# survives that survives real use.
 
 _PROBE = r"""
 import importlib, json, pkgutil, sys
@@ -243,26 +247,27 @@ def _mangled(module: Module, function: str) -> str:
     return f"{dotted}.xǁ{cls}ǁ{method}" if cls else f"{dotted}.x_{function}"
 
 
-def retest_import_time(module: Module, *, children: int) -> None:
-    """Re-test, with fresh imports and every selected test, the survivors that run at import time."""
+def retest_fresh(module: Module, *, children: int) -> None:
+    """Re-test every survivor with fresh imports and every selected test (see above)."""
     folder = WORK / module.name
     kept = collect(module, load_equivalent())
-    functions, preload = import_time(module)
-    names = [s.mutant for s in kept.alive if s.function in functions] if kept else []
+    names = [s.mutant for s in kept.alive] if kept else []
     if not names:
         return
+    preload = import_time(module)[1]
     stats_path = folder / "mutants" / "mutmut-stats.json"
     saved = stats_path.read_text("utf-8")
     stats = json.loads(saved)
     every = sorted(stats["duration_by_test"])
-    for function in {s.function for s in kept.alive if s.function in functions} if kept else ():
+    for function in {s.function for s in kept.alive} if kept else ():
         stats["tests_by_mangled_function_name"][_mangled(module, function)] = every
     stats_path.write_text(json.dumps(stats), "utf-8")
     (folder / "preload.txt").write_text("\n".join(preload) + "\n", "utf-8")
     prepare_workdir(module, fresh_imports=True)
-    log = folder / "mutmut-imports.log"
-    print(f"[{module.name}] {len(names)} survivors run at import time: re-testing them with fresh imports")
+    log = folder / "mutmut-fresh.log"
+    print(f"[{module.name}] second pass: {len(names)} survivors, fresh imports, every selected test")
     before = _verdicts(folder, module)
+    started = time.monotonic()
     try:
         with log.open("w") as out:
             subprocess.call(
@@ -272,6 +277,7 @@ def retest_import_time(module: Module, *, children: int) -> None:
                 stderr=subprocess.STDOUT,
                 env=_env(),
             )
+        (folder / "seconds-fresh").write_text(f"{time.monotonic() - started:.0f}\n")
     finally:
         _restore_verdicts(folder, module, before, set(names))
         stats_path.write_text(saved, "utf-8")
@@ -425,6 +431,8 @@ def collect(module: Module, equivalent: Sequence[Mapping[str, str]]) -> Score | 
     score.seconds = float(seconds.read_text()) if seconds.exists() else None
     retest = folder / "seconds-survivors"
     score.retest_seconds = float(retest.read_text()) if retest.exists() else None
+    fresh = folder / "seconds-fresh"
+    score.fresh_seconds = float(fresh.read_text()) if fresh.exists() else None
     source_lines = (ROOT / module.file).read_text("utf-8").splitlines()
     spans = _function_lines("\n".join(source_lines))
     with _inside(folder):
@@ -491,6 +499,8 @@ def write_report(scores: Sequence[Score], missing: Sequence[Module]) -> str:
         took = f"{s.seconds / 60:.1f} min" if s.seconds else "? (interrupted)"
         if s.retest_seconds:
             took += f" + {s.retest_seconds / 60:.1f} min re-test"
+        if s.fresh_seconds:
+            took += f" + {s.fresh_seconds / 60:.1f} min second pass"
         score = f"{s.ratio:.1%}{mark}"
         if s.unchecked:  # a score over the few mutants an interrupted run tried would mislead
             score = f"incomplete: {s.total - s.unchecked} of {s.total} tried"
@@ -528,9 +538,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="forget the selected modules' results")
     parser.add_argument("--survivors", action="store_true", help="re-test only the survivors kept")
     parser.add_argument(
-        "--import-pass",
+        "--fresh-pass",
         action="store_true",
-        help="only re-test the import-time survivors",
+        help="only the second pass: every survivor, fresh imports, every selected test",
     )
     parser.add_argument("--children", type=int, default=2, help="parallel mutants (default 2)")
     args = parser.parse_args(argv)
@@ -538,18 +548,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     equivalent = load_equivalent()
     if not args.report:
         for module in chosen:
-            if args.import_pass:
-                retest_import_time(module, children=args.children)
+            if args.fresh_pass:
+                retest_fresh(module, children=args.children)
                 continue
             names: list[str] = []
             if args.survivors:
                 kept = collect(module, equivalent)
-                # Survivors that run at import time cannot die in a forked run: the pass below has them.
+                # Survivors that run at import time cannot die in a forked run: only the second pass.
                 at_import = import_time(module)[0]
                 names = [s.mutant for s in kept.alive if s.function not in at_import] if kept else []
             if names or not args.survivors:
                 run_module(module, fresh=args.fresh, children=args.children, names=names)
-            retest_import_time(module, children=args.children)
+            retest_fresh(module, children=args.children)
     scores: list[Score] = []
     missing: list[Module] = []
     for module in modules.values():
