@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import warnings
 from collections.abc import Iterator
+from types import MappingProxyType
 from typing import Any, cast
 
 import httpx2
@@ -235,6 +236,42 @@ def test_a_list_of_plain_strings_outside_a_user_message_is_refused_as_a_bad_part
     assert exc.rule == "messages.part_shape"
     assert exc.param == "messages"
     assert exc.what == f"messages[{len(messages) - 1}] ({role!r}) has a str in its content list"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("text", [5, None, ["a"], b"a"])
+def test_a_text_part_whose_text_is_not_a_string_is_refused_naming_the_message_and_role(
+    mode: GuardMode, text: object
+) -> None:
+    messages: list[Any] = [*USER, {"role": "user", "content": [{"type": "text", "text": text}]}]
+    exc = refused(chat(messages=messages), guard_mode=mode)
+    assert type(exc) is DeepSeekRequestError
+    assert exc.rule == "messages.part_shape"
+    assert exc.param == "messages"
+    assert body_param(exc) == "messages"
+    assert exc.what == "messages[1] ('user') has a text part whose text is not a string"
+
+
+def test_read_only_mapping_parts_and_messages_are_read_like_dicts() -> None:
+    # A Mapping that is not a dict (a read-only view) is a part or message all the same.
+    parts = [
+        MappingProxyType({"type": "text", "text": "Be "}),
+        MappingProxyType({"type": "text", "text": "brief."}),
+    ]
+    messages: list[Any] = [
+        {"role": "system", "content": parts},
+        MappingProxyType({"role": "user", "content": "hi"}),
+    ]
+    prepared = run(chat(messages=messages), guard_mode="strict")
+    assert prepared.body["messages"][0] == {"role": "system", "content": "Be brief."}
+    assert prepared.body["messages"][1] == {"role": "user", "content": "hi"}
+
+
+def test_a_read_only_mapping_part_with_a_bad_text_is_refused_as_a_text_part() -> None:
+    part = MappingProxyType({"type": "text", "text": 5})
+    exc = refused(chat(messages=[{"role": "user", "content": [part]}]), guard_mode="strict")
+    assert exc.rule == "messages.part_shape"
+    assert exc.what == "messages[0] ('user') has a text part whose text is not a string"
 
 
 def test_a_non_text_part_beside_text_parts_is_not_joined_in_off_mode() -> None:
