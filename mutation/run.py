@@ -255,6 +255,7 @@ def retest_fresh(module: Module, *, children: int) -> None:
     if not names:
         return
     preload = import_time(module)[1]
+    _refresh_copies(folder)  # the tests as they are now, as in the first pass
     stats_path = folder / "mutants" / "mutmut-stats.json"
     saved = stats_path.read_text("utf-8")
     stats = json.loads(saved)
