@@ -164,6 +164,7 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
     folder = prepare_workdir(module)
     if fresh:
         shutil.rmtree(folder / "mutants", ignore_errors=True)
+        (folder / "fresh-survivors.txt").unlink(missing_ok=True)
     elif (folder / "mutants").exists():
         # mutmut copies a source file once; a changed original must be copied (and mutated) again.
         _refresh_copies(folder)
@@ -247,11 +248,17 @@ def _mangled(module: Module, function: str) -> str:
     return f"{dotted}.xǁ{cls}ǁ{method}" if cls else f"{dotted}.x_{function}"
 
 
-def retest_fresh(module: Module, *, children: int) -> None:
-    """Re-test every survivor with fresh imports and every selected test (see above)."""
+def retest_fresh(module: Module, *, children: int, again: bool = False) -> None:
+    """Re-test every survivor with fresh imports and every selected test (see above).
+
+    A mutant that survived this pass once is not re-tested by later runs (``again`` re-tests it):
+    each costs a run of every selected test, and skipping one can only keep a survivor alive.
+    """
     folder = WORK / module.name
+    record = folder / "fresh-survivors.txt"
+    done = set() if again or not record.exists() else set(record.read_text("utf-8").split())
     kept = collect(module, load_equivalent())
-    names = [s.mutant for s in kept.alive] if kept else []
+    names = [s.mutant for s in kept.alive if s.mutant not in done] if kept else []
     if not names:
         return
     preload = import_time(module)[1]
@@ -283,6 +290,9 @@ def retest_fresh(module: Module, *, children: int) -> None:
         _restore_verdicts(folder, module, before, set(names))
         stats_path.write_text(saved, "utf-8")
         prepare_workdir(module)
+    codes = _verdicts(folder, module)
+    done |= {name for name in names if codes.get(name) == 0}
+    record.write_text("\n".join(sorted(done)) + "\n", "utf-8")
 
 
 def _env() -> dict[str, str]:
@@ -541,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--fresh-pass",
         action="store_true",
-        help="only the second pass: every survivor, fresh imports, every selected test",
+        help="only the second pass: every survivor (again), fresh imports, every selected test",
     )
     parser.add_argument("--children", type=int, default=2, help="parallel mutants (default 2)")
     args = parser.parse_args(argv)
@@ -550,7 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.report:
         for module in chosen:
             if args.fresh_pass:
-                retest_fresh(module, children=args.children)
+                retest_fresh(module, children=args.children, again=True)
                 continue
             names: list[str] = []
             if args.survivors:
