@@ -538,3 +538,16 @@ def test_the_48_mib_limit_holds_for_a_responses_input_too() -> None:
     assert "(50,331,656 bytes)" in error.what
     taken = _responses(*map(_input_image, _inline_chars(48 * MIB)))
     assert _taken("responses", taken)["input"] == taken["input"]
+
+
+def test_a_responses_image_part_without_an_image_explains_the_responses_shape() -> None:
+    """The Responses API takes ``input_image`` parts with image_url or file_id (deepseek-api.md 12),
+    not chat's image_url objects: the refusal's why and fix say the Responses shape."""
+    error = _refused("responses", _responses({"type": "input_image", "detail": "auto"}))
+    chat = _refused("chat", _chat({"type": "image_url"}))
+    assert error.rule == "responses.image_part"
+    assert "'input_image'" in error.why
+    assert "file_id" in error.why
+    assert "image_url" in error.fix
+    assert "file_id" in error.fix
+    assert "'input_image'" not in chat.why
