@@ -463,3 +463,25 @@ def test_the_debug_log_names_the_alias_translation_only_for_an_alias(
     create(clients[mode], reasoning={"effort": "medium"})
     assert "responses.reasoning_effort.alias (translate)" in _rules_logged(caplog)
     assert deepseek_emulator.requests[-1].json["reasoning"] == {"effort": "high"}
+
+
+# --- the source an OpenAI-only parameter cites -----------------------------------------------
+
+
+def test_an_openai_only_parameter_cites_the_page_of_the_api_it_was_sent_to(
+    clients: dict[str, ds.DeepSeek], deepseek_emulator: DeepSeekEmulator
+) -> None:
+    """The Responses page says unknown parameters are ignored there (deepseek-api.md section 12);
+    on chat the Create Chat Completion page is the one that lists the parameters."""
+    strict = clients["strict"]
+    on_responses = refused(strict, deepseek_emulator, ds.DeepSeekRequestError, metadata={"run": "1"})
+    with pytest.raises(ds.DeepSeekRequestError) as info:
+        strict.chat.completions.create(
+            model=FLASH, messages=[{"role": "user", "content": "hi"}], metadata={"run": "1"}
+        )
+    on_chat = info.value
+    assert on_responses.param == on_chat.param == "metadata"
+    assert on_responses.source is not None
+    assert on_responses.source.url == "https://api-docs.deepseek.com/guides/responses"
+    assert on_chat.source is not None
+    assert on_chat.source.url == "https://api-docs.deepseek.com/api/create-chat-completion"
