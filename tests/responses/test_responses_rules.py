@@ -485,3 +485,30 @@ def test_an_openai_only_parameter_cites_the_page_of_the_api_it_was_sent_to(
     assert on_responses.source.url == "https://api-docs.deepseek.com/guides/responses"
     assert on_chat.source is not None
     assert on_chat.source.url == "https://api-docs.deepseek.com/api/create-chat-completion"
+
+
+# --- the stateless fields, given as DeepSeek has them ------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"store": False},
+        {"background": False},
+        {"truncation": "disabled"},
+        {"previous_response_id": None},
+        {"conversation": None},
+        {"prompt": None},
+    ],
+    ids=lambda f: f"{next(iter(f))}={next(iter(f.values()))}",
+)
+def test_a_stateless_field_given_as_deepseek_has_it_is_sent_quietly(
+    mode: str, field: dict[str, Any], clients: dict[str, ds.DeepSeek], deepseek_emulator: DeepSeekEmulator
+) -> None:
+    """Section 12: store is always false, nothing runs in the background, the input is never cut;
+    asking for exactly that, or giving null, asks for nothing DeepSeek lacks."""
+    body = sent_quietly(clients[mode], deepseek_emulator, **field)
+    ((key, value),) = field.items()
+    assert key in body
+    assert body[key] == value
