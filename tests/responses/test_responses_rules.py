@@ -512,3 +512,37 @@ def test_a_stateless_field_given_as_deepseek_has_it_is_sent_quietly(
     ((key, value),) = field.items()
     assert key in body
     assert body[key] == value
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("field", "error", "shown"),
+    [
+        ({"previous_response_id": "resp_1"}, ds.UnsupportedFeatureError, "previous_response_id='resp_1'"),
+        ({"conversation": "conv_1"}, ds.UnsupportedFeatureError, "conversation='conv_1'"),
+        ({"background": True}, ds.UnsupportedFeatureError, "background=True"),
+        ({"store": True}, ds.UnsupportedFeatureError, "store=True"),
+        ({"prompt": {"id": "pmpt_1"}}, ds.UnsupportedFeatureError, "prompt={'id': 'pmpt_1'}"),
+    ],
+    ids=lambda v: next(iter(v)) if isinstance(v, dict) else "",
+)
+def test_a_stateful_field_is_refused_naming_it_and_its_value(
+    mode: str,
+    field: dict[str, Any],
+    error: type[Exception],
+    shown: str,
+    clients: dict[str, ds.DeepSeek],
+    deepseek_emulator: DeepSeekEmulator,
+) -> None:
+    """Section 12: stateless, so a call that relies on stored state would silently lose it."""
+    exc = refused(clients[mode], deepseek_emulator, error, **field)
+    assert exc.param == next(iter(field))
+    assert shown in str(exc)
+
+
+def test_truncation_is_refused_in_strict_mode_naming_it_and_its_value(
+    clients: dict[str, ds.DeepSeek], deepseek_emulator: DeepSeekEmulator
+) -> None:
+    exc = refused(clients["strict"], deepseek_emulator, ds.UnsupportedFeatureError, truncation="auto")
+    assert exc.param == "truncation"
+    assert "truncation='auto'" in str(exc)
