@@ -7,10 +7,45 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx2
+import pytest
 
-from deepseek_openai import AsyncDeepSeek, DeepSeek, get_async_client, get_client
+from deepseek_openai import (
+    AsyncDeepSeek,
+    DeepSeek,
+    DeepSeekRequestError,
+    UnsupportedFeatureError,
+    get_async_client,
+    get_client,
+)
 from deepseek_openai._endpoints import NamespaceGuard
+from deepseek_openai._pipeline import prepare_request
+from deepseek_openai._rules import Policy, Prepared
+from deepseek_openai._settings import GuardMode
+from deepseek_openai.testing import DeepSeekEmulator
 from tests.conftest import KEY, Recorder
+
+FLASH = "deepseek-flash"
+LACKING = "deepseek-flash-lacking"
+"""The id of the catalogue row the ``lacking`` fixture adds (tests/guards/conftest.py)."""
+USER: list[Any] = [{"role": "user", "content": "hi"}]
+
+
+def chat(**body: Any) -> dict[str, Any]:
+    """A chat body: deepseek-flash and one user turn unless given."""
+    body.setdefault("model", FLASH)
+    body.setdefault("messages", USER)
+    return body
+
+
+def run(body: dict[str, Any], kind: Any = "chat", **policy: Any) -> Prepared:
+    return prepare_request(kind, body, Policy(**policy))
+
+
+def refused(body: dict[str, Any], kind: Any = "chat", **policy: Any) -> Any:
+    """The refusal of ``body`` by the pipeline (either class a rule raises)."""
+    with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
+        run(body, kind, **policy)
+    return info.value
 
 
 def sync_client(recorder: Recorder, **kwargs: Any) -> DeepSeek:
@@ -20,6 +55,13 @@ def sync_client(recorder: Recorder, **kwargs: Any) -> DeepSeek:
 def async_client(recorder: Recorder, **kwargs: Any) -> AsyncDeepSeek:
     return get_async_client(
         KEY, http_client=httpx2.AsyncClient(transport=recorder.transport()), max_retries=0, **kwargs
+    )
+
+
+def emulator_client(emu: DeepSeekEmulator, http: httpx2.Client, mode: GuardMode = "warn") -> DeepSeek:
+    """A client of the emulator over a shared HTTP client, in one guard mode."""
+    return get_client(
+        api_key=emu.api_key, base_url=emu.base_url, max_retries=0, http_client=http, guard_mode=mode
     )
 
 

@@ -16,10 +16,8 @@ source an error cites shows which one it read.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import warnings
-from collections.abc import Iterator
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -27,21 +25,16 @@ import httpx2
 import pytest
 
 from deepseek_openai import (
-    DeepSeek,
     DeepSeekCompatibilityWarning,
     DeepSeekRequestError,
     UnsupportedFeatureError,
-    get_client,
 )
-from deepseek_openai._catalogue import MODELS, Feature, Source
-from deepseek_openai._pipeline import prepare_request
-from deepseek_openai._rules import Policy, Prepared
+from deepseek_openai._catalogue import Feature, Source
 from deepseek_openai._settings import GuardMode
 from deepseek_openai.testing import DeepSeekEmulator
 
-FLASH = "deepseek-flash"
-LACKING = "deepseek-flash-lacking"
-USER: list[Any] = [{"role": "user", "content": "hi"}]
+from ._support import FLASH, LACKING, USER, chat, emulator_client, refused, run
+
 TOOL: dict[str, Any] = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
 CALL = {
     "role": "assistant",
@@ -55,52 +48,9 @@ OWN = Source("Test copy: the feature's own page", "https://example.test/feature"
 """The source the LACKING row gives the feature it lacks (the model's own source is another)."""
 
 
-def chat(**body: Any) -> dict[str, Any]:
-    body.setdefault("model", FLASH)
-    body.setdefault("messages", USER)
-    return body
-
-
-def run(body: dict[str, Any], kind: Any = "chat", **policy: Any) -> Prepared:
-    return prepare_request(kind, body, Policy(**policy))
-
-
-def refused(body: dict[str, Any], kind: Any = "chat", **policy: Any) -> Any:
-    with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
-        run(body, kind, **policy)
-    return info.value
-
-
 def body_param(exc: Any) -> Any:
     """The ``param`` of the OpenAI-shaped error body (what openai-based code reads)."""
     return exc.body["param"]
-
-
-@pytest.fixture
-def lacking(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Add the catalogue row LACKING: deepseek-flash without ``feature``, which has the source OWN."""
-
-    def add(feature: Feature) -> None:
-        flash = MODELS[FLASH]
-        sources = {**flash.feature_sources, feature: OWN}
-        row = dataclasses.replace(
-            flash, id=LACKING, features=flash.features - {feature}, feature_sources=sources
-        )
-        monkeypatch.setitem(MODELS, LACKING, row)
-
-    return add
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx2.Client]:
-    with httpx2.Client() as client:
-        yield client
-
-
-def client(emu: DeepSeekEmulator, http: httpx2.Client, mode: GuardMode = "warn") -> DeepSeek:
-    return get_client(
-        api_key=emu.api_key, base_url=emu.base_url, max_retries=0, http_client=http, guard_mode=mode
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,7 +134,7 @@ def test_text_parts_of_a_system_message_are_joined_and_the_callers_list_is_left_
         *USER,
     ]
     before = copy.deepcopy(messages)
-    client(deepseek_emulator, http).chat.completions.create(model=FLASH, messages=messages)
+    emulator_client(deepseek_emulator, http).chat.completions.create(model=FLASH, messages=messages)
     (request,) = deepseek_emulator.requests
     assert request.json["messages"] == [{"role": "system", "content": "Be brief."}, *USER]
     assert messages == before  # the caller's list and its messages are not changed
@@ -295,7 +245,7 @@ def test_a_last_assistant_message_with_prefix_false_is_no_prefix_and_is_sent(mod
 def test_a_prefix_message_for_a_model_without_prefix_completion_cites_that_features_source(
     mode: GuardMode, lacking: Any
 ) -> None:
-    lacking(Feature.PREFIX_COMPLETION)
+    lacking(Feature.PREFIX_COMPLETION, {Feature.PREFIX_COMPLETION: OWN})
     messages: list[Any] = [*USER, {"role": "assistant", "content": "def f(", "prefix": True}]
     exc = refused(chat(model=LACKING, messages=messages), guard_mode=mode, beta=True)
     assert type(exc) is UnsupportedFeatureError
@@ -328,7 +278,7 @@ def test_a_content_part_without_a_type_is_refused_saying_so(mode: GuardMode) -> 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_image_for_a_model_without_vision_cites_the_vision_source(mode: GuardMode, lacking: Any) -> None:
-    lacking(Feature.VISION)
+    lacking(Feature.VISION, {Feature.VISION: OWN})
     body = chat(model=LACKING, messages=[{"role": "user", "content": [{"type": "text", "text": "?"}, IMAGE]}])
     exc = refused(body, guard_mode=mode)
     assert type(exc) is UnsupportedFeatureError
@@ -342,7 +292,7 @@ def test_an_image_for_a_model_without_vision_cites_the_vision_source(mode: Guard
 def test_a_responses_image_for_a_model_without_vision_cites_the_vision_source(
     mode: GuardMode, lacking: Any
 ) -> None:
-    lacking(Feature.VISION)
+    lacking(Feature.VISION, {Feature.VISION: OWN})
     image = {"type": "input_image", "image_url": "https://example.com/cat.png"}
     item = {"role": "user", "content": [{"type": "input_text", "text": "?"}, image]}
     exc = refused({"model": LACKING, "input": [item]}, "responses", guard_mode=mode)
@@ -400,7 +350,7 @@ def test_tool_choice_none_or_auto_while_thinking_is_sent_as_given_without_a_warn
 ) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reply: Any = client(deepseek_emulator, http).chat.completions.create(
+        reply: Any = emulator_client(deepseek_emulator, http).chat.completions.create(
             model=FLASH, messages=USER, tools=[cast(Any, TOOL)], tool_choice=choice
         )
     (request,) = deepseek_emulator.requests

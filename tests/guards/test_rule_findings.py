@@ -12,31 +12,24 @@ lacks one feature, with a source of its own for each feature, so the source cite
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
 
 from deepseek_openai import (
-    DeepSeek,
     DeepSeekCompatibilityWarning,
     DeepSeekRequestError,
     UnsupportedFeatureError,
-    get_client,
 )
-from deepseek_openai._catalogue import MODELS, Feature, Source
-from deepseek_openai._pipeline import prepare_request
-from deepseek_openai._rules import Policy, Prepared
+from deepseek_openai._catalogue import Feature, Source
 from deepseek_openai._settings import GuardMode
 from deepseek_openai.testing import DeepSeekEmulator
 
-USER: list[Any] = [{"role": "user", "content": "hi"}]
-FLASH = "deepseek-flash"
-LACKING = "deepseek-flash-lacking"
+from ._support import FLASH, LACKING, USER, chat, emulator_client, refused, run
+
 MODES: tuple[GuardMode, ...] = ("strict", "warn")
 
 MODELS_URL = "https://api-docs.deepseek.com/quick_start/pricing"
@@ -81,49 +74,6 @@ def function(name: str, parameters: dict[str, Any] | None = None, **extra: Any) 
     return {"type": "function", "function": fn}
 
 
-def chat(**body: Any) -> dict[str, Any]:
-    body.setdefault("model", FLASH)
-    body.setdefault("messages", USER)
-    return body
-
-
-def run(body: dict[str, Any], kind: Any = "chat", **policy: Any) -> Prepared:
-    return prepare_request(kind, body, Policy(**policy))
-
-
-def refused(body: dict[str, Any], kind: Any = "chat", **policy: Any) -> Any:
-    with pytest.raises((DeepSeekRequestError, UnsupportedFeatureError)) as info:
-        run(body, kind, **policy)
-    return info.value
-
-
-@pytest.fixture
-def lacking(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Add the catalogue row LACKING: deepseek-flash without ``feature``, a source of its own per feature."""
-
-    def add(feature: Feature, *, own_sources: bool = True) -> None:
-        flash = MODELS[FLASH]
-        sources = {**flash.feature_sources, **FEATURE_SOURCES} if own_sources else dict(flash.feature_sources)
-        row = dataclasses.replace(
-            flash, id=LACKING, features=flash.features - {feature}, feature_sources=sources
-        )
-        monkeypatch.setitem(MODELS, LACKING, row)
-
-    return add
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx2.Client]:
-    with httpx2.Client() as client:
-        yield client
-
-
-def client(emu: DeepSeekEmulator, http: httpx2.Client, mode: GuardMode = "warn") -> DeepSeek:
-    return get_client(
-        api_key=emu.api_key, base_url=emu.base_url, max_retries=0, http_client=http, guard_mode=mode
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # response_format
 
@@ -134,7 +84,7 @@ def test_json_schema_alone_goes_as_a_forced_tool_with_thinking_off_and_says_so(
     rf: Any = {"type": "json_schema", "json_schema": {"name": "answer", "schema": SCHEMA}}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reply: Any = client(deepseek_emulator, http).chat.completions.create(
+        reply: Any = emulator_client(deepseek_emulator, http).chat.completions.create(
             model=FLASH, messages=USER, response_format=rf, reasoning_effort="high"
         )
     (request,) = deepseek_emulator.requests
@@ -197,7 +147,7 @@ def test_the_documented_response_formats_pass(mode: GuardMode, kind: str) -> Non
 def test_json_object_for_a_model_without_json_output_cites_that_features_source(
     mode: GuardMode, lacking: Any
 ) -> None:
-    lacking(Feature.JSON_OUTPUT)
+    lacking(Feature.JSON_OUTPUT, FEATURE_SOURCES)
     err = refused(chat(model=LACKING, response_format={"type": "json_object"}), guard_mode=mode)
     assert type(err) is UnsupportedFeatureError
     assert err.param == "response_format"
@@ -207,7 +157,7 @@ def test_json_object_for_a_model_without_json_output_cites_that_features_source(
 
 
 def test_json_object_refusal_cites_the_models_page_by_default(lacking: Any) -> None:
-    lacking(Feature.JSON_OUTPUT, own_sources=False)
+    lacking(Feature.JSON_OUTPUT)
     err = refused(chat(model=LACKING, response_format={"type": "json_object"}))
     assert err.source is not None
     assert err.source.url == MODELS_URL
@@ -251,7 +201,7 @@ def test_max_tokens_for_an_unknown_model_is_checked_against_the_model_maximum() 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_tools_for_a_model_without_function_calling(mode: GuardMode, lacking: Any) -> None:
-    lacking(Feature.TOOLS)
+    lacking(Feature.TOOLS, FEATURE_SOURCES)
     err = refused(chat(model=LACKING, tools=[function("get_weather", SCHEMA)]), guard_mode=mode)
     assert type(err) is UnsupportedFeatureError
     assert (err.param, err.rule) == ("tools", "tools.model")
@@ -261,7 +211,7 @@ def test_tools_for_a_model_without_function_calling(mode: GuardMode, lacking: An
 
 @pytest.mark.parametrize("mode", MODES)
 def test_tools_while_thinking_for_a_model_without_them(mode: GuardMode, lacking: Any) -> None:
-    lacking(Feature.TOOLS_WHILE_THINKING)
+    lacking(Feature.TOOLS_WHILE_THINKING, FEATURE_SOURCES)
     tools = [function("get_weather", SCHEMA)]
     err = refused(chat(model=LACKING, tools=tools), guard_mode=mode)  # thinking is on by default
     assert type(err) is UnsupportedFeatureError
@@ -275,7 +225,7 @@ def test_tools_while_thinking_for_a_model_without_them(mode: GuardMode, lacking:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_strict_tools_for_a_model_without_them(mode: GuardMode, lacking: Any) -> None:
-    lacking(Feature.STRICT_TOOLS)
+    lacking(Feature.STRICT_TOOLS, FEATURE_SOURCES)
     err = refused(
         chat(model=LACKING, tools=[function("get_weather", SCHEMA, strict=True)]), guard_mode=mode, beta=True
     )
@@ -285,7 +235,7 @@ def test_strict_tools_for_a_model_without_them(mode: GuardMode, lacking: Any) ->
 
 
 def test_strict_tools_refusal_cites_the_beta_page_by_default(lacking: Any) -> None:
-    lacking(Feature.STRICT_TOOLS, own_sources=False)
+    lacking(Feature.STRICT_TOOLS)
     err = refused(chat(model=LACKING, tools=[function("get_weather", SCHEMA, strict=True)]), beta=True)
     assert err.source is not None
     assert err.source.url == BETA_URL
@@ -293,7 +243,7 @@ def test_strict_tools_refusal_cites_the_beta_page_by_default(lacking: Any) -> No
 
 @pytest.mark.parametrize("mode", MODES)
 def test_fim_for_a_model_without_fim(mode: GuardMode, lacking: Any) -> None:
-    lacking(Feature.FIM)
+    lacking(Feature.FIM, FEATURE_SOURCES)
     err = refused({"model": LACKING, "prompt": "def f():"}, "fim", guard_mode=mode, beta=True)
     assert type(err) is UnsupportedFeatureError
     assert (err.param, err.rule) == ("model", "fim.model")
@@ -301,7 +251,7 @@ def test_fim_for_a_model_without_fim(mode: GuardMode, lacking: Any) -> None:
 
 
 def test_fim_refusal_cites_the_beta_page_by_default(lacking: Any) -> None:
-    lacking(Feature.FIM, own_sources=False)
+    lacking(Feature.FIM)
     err = refused({"model": LACKING, "prompt": "def f():"}, "fim", beta=True)
     assert err.source is not None
     assert err.source.url == BETA_URL
@@ -336,7 +286,9 @@ def test_warn_mode_drops_strict_from_each_tool_outside_the_subset_and_warns_for_
     ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        client(deepseek_emulator, http).chat.completions.create(model=FLASH, messages=USER, tools=tools)
+        emulator_client(deepseek_emulator, http).chat.completions.create(
+            model=FLASH, messages=USER, tools=tools
+        )
     (request,) = deepseek_emulator.requests
     # no strict tool is left, so nothing goes to the beta URL
     assert request.path == "/chat/completions"
