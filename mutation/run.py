@@ -202,8 +202,9 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
 # stats, and runs only the tests the stats tie to the mutated function. Both hide real kills: a
 # function that only runs at import time (the tables' row factories, a dataclass's __post_init__
 # over the table's rows, the client's class set-up) is never active in the fork, and a function
-# whose result a cache keeps (the pipeline's per-policy plan) is tied only to the first test that
-# filled the cache. So every survivor of the forked pass is re-tested in fresh processes (mutmut's
+# whose result a cache keeps is tied only to the first test that filled the cache (tests/conftest.py
+# empties the pipeline's plan cache per test under mutmut for that reason; a cache it does not know
+# of is still caught here). So every survivor of the forked pass is re-tested in fresh processes (mutmut's
 # fork server, warmed with the third-party modules only) against every selected test: what
 # survives that survives real use.
 
@@ -491,53 +492,122 @@ def _cell(text: str) -> str:
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`" if text else "(removed)"
 
 
-def write_report(scores: Sequence[Score], missing: Sequence[Module]) -> str:
+KEPT = " \N{DAGGER}"
+"""Marks a module whose row and survivors are copied from the report as it was."""
+
+
+def kept_from_report(text: str, names: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The summary row and the survivors section of each of ``names`` in an earlier report.
+
+    ``mutation/work/`` is not committed, so a fresh checkout has the results of the modules it ran
+    and no others: their rows are carried over (marked) rather than turned into "not run yet".
+    """
+    kept: dict[str, tuple[str, str]] = {}
+    lines = text.splitlines()
+    for name in names:
+        row = next(
+            (
+                line
+                for line in lines
+                if line.startswith((f"| {name} |", f"| {name}{KEPT} |")) and "not run yet" not in line
+            ),
+            None,
+        )
+        if row is None:
+            continue
+        cells = row.split(" | ")
+        cells[0] = f"| {name}{KEPT}"
+        heading = next(
+            (h for h in (f"## {name}: survivors", f"## {name}{KEPT}: survivors") if h in lines), None
+        )
+        section = ""
+        if heading is not None:
+            start = lines.index(heading)
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+            section = "\n".join(lines[start:end]).rstrip()
+        kept[name] = (" | ".join(cells), section)
+    return kept
+
+
+def _row(s: Score) -> str:
+    mark = "" if s.ratio >= TARGET else " (below target)"
+    took = f"{s.seconds / 60:.1f} min" if s.seconds else "? (interrupted)"
+    if s.retest_seconds:
+        took += f" + {s.retest_seconds / 60:.1f} min re-test"
+    if s.fresh_seconds:
+        took += f" + {s.fresh_seconds / 60:.1f} min second pass"
+    score = f"{s.ratio:.1%}{mark}"
+    if s.unchecked:  # a score over the few mutants an interrupted run tried would mislead
+        score = f"incomplete: {s.total - s.unchecked} of {s.total} tried"
+    return (
+        f"| {s.module.name} | `{s.module.file}` | {s.total} | {s.killed} | {len(s.alive)} | "
+        f"{len(s.equivalent)} | {score} | {took} |"
+    )
+
+
+def _section(s: Score) -> list[str]:
+    out = ["", f"## {s.module.name}: survivors", ""]
+    if s.alive:
+        out += ["| where | function | was | became | verdict |", "|---|---|---|---|---|"]
+        out.extend(
+            f"| {s.module.file}:{v.line} | `{v.function}` | {_cell(v.old)} | {_cell(v.new)} | {v.status} |"
+            for v in s.alive
+        )
+    if s.equivalent:
+        out += ["", "Equivalent mutants:", "", "| where | was | became | why it is equivalent |"]
+        out.append("|---|---|---|---|")
+        out.extend(
+            f"| {s.module.file}:{v.line} | {_cell(v.old)} | {_cell(v.new)} | {v.reason} |"
+            for v in s.equivalent
+        )
+    return out
+
+
+def write_report(
+    scores: Sequence[Score],
+    missing: Sequence[Module],
+    kept: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
+    """The report; ``kept`` (see kept_from_report) stands in for modules not run on this machine."""
+    kept = kept or {}
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     total_seconds = sum(s.seconds or 0 for s in scores)
     out = [
         "# Mutation report",
         "",
-        f"Written by `python mutation/run.py` on {now} (mutmut 3; the run took {total_seconds / 60:.0f} min "
-        "of wall time for the modules below, on a shared two-core machine). Score = killed / (mutants - "
-        f"equivalent); the target is {TARGET:.0%} per module. Survivors that are equivalent mutants are "
-        "listed with the reason (from `mutation/equivalent/`).",
+        f"Written by `python mutation/run.py` on {now} (mutmut 3; the modules run here took "
+        f"{total_seconds / 60:.0f} min of wall time, on a shared two-core machine). "
+        f"Score = killed / (mutants - equivalent); the target is {TARGET:.0%} per module. Survivors that "
+        "are equivalent mutants are listed with the reason (from `mutation/equivalent/`).",
+        *(
+            [
+                "",
+                f"Rows marked{KEPT} are copied from the report as it was: their results are not on the "
+                "machine that wrote this one (`mutation/work/` is not committed).",
+            ]
+            if any(m.name in kept for m in missing)
+            else []
+        ),
         "",
         "| module | file | mutants | killed | survived | equivalent | score | run time |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    rows: dict[str, str] = {}
+    sections: dict[str, list[str]] = {}
     for s in scores:
-        mark = "" if s.ratio >= TARGET else " (below target)"
-        took = f"{s.seconds / 60:.1f} min" if s.seconds else "? (interrupted)"
-        if s.retest_seconds:
-            took += f" + {s.retest_seconds / 60:.1f} min re-test"
-        if s.fresh_seconds:
-            took += f" + {s.fresh_seconds / 60:.1f} min second pass"
-        score = f"{s.ratio:.1%}{mark}"
-        if s.unchecked:  # a score over the few mutants an interrupted run tried would mislead
-            score = f"incomplete: {s.total - s.unchecked} of {s.total} tried"
-        out.append(
-            f"| {s.module.name} | `{s.module.file}` | {s.total} | {s.killed} | {len(s.alive)} | "
-            f"{len(s.equivalent)} | {score} | {took} |"
-        )
-    out.extend(f"| {m.name} | `{m.file}` | not run yet | | | | | |" for m in missing)
-    for s in scores:
-        if not s.survivors:
-            continue
-        out += ["", f"## {s.module.name}: survivors", ""]
-        if s.alive:
-            out += ["| where | function | was | became | verdict |", "|---|---|---|---|---|"]
-            out.extend(
-                f"| {s.module.file}:{v.line} | `{v.function}` | {_cell(v.old)} | {_cell(v.new)} "
-                f"| {v.status} |"
-                for v in s.alive
-            )
-        if s.equivalent:
-            out += ["", "Equivalent mutants:", "", "| where | was | became | why it is equivalent |"]
-            out.append("|---|---|---|---|")
-            out.extend(
-                f"| {s.module.file}:{v.line} | {_cell(v.old)} | {_cell(v.new)} | {v.reason} |"
-                for v in s.equivalent
-            )
+        rows[s.module.name] = _row(s)
+        if s.survivors:
+            sections[s.module.name] = _section(s)
+    for m in missing:
+        row, section = kept.get(m.name, (f"| {m.name} | `{m.file}` | not run yet | | | | | |", ""))
+        rows[m.name] = row
+        if section:
+            sections[m.name] = ["", f"## {m.name}{KEPT}: survivors", *section.splitlines()[1:]]
+    order = list(load_modules())  # the table's order, whichever modules ran here
+    names = sorted(rows, key=lambda n: order.index(n) if n in order else len(order))
+    out.extend(rows[name] for name in names)
+    for name in names:
+        out += sections.get(name, [])
     return "\n".join(out) + "\n"
 
 
@@ -579,7 +649,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             missing.append(module)
         else:
             scores.append(score)
-    REPORT.write_text(write_report(scores, missing), "utf-8")
+    earlier = REPORT.read_text("utf-8") if REPORT.exists() else ""
+    carried = kept_from_report(earlier, [m.name for m in missing])
+    REPORT.write_text(write_report(scores, missing, carried), "utf-8")
     for s in scores:
         tried = s.total - s.unchecked - len(s.equivalent)
         note = " (incomplete)" if s.unchecked else ""

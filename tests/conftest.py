@@ -60,6 +60,20 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _plans_worked_out_per_test() -> None:
+    """Under mutation testing only, each test works out the pipeline's plans itself.
+
+    mutmut ties a test to the functions it calls and forks each mutant's tests from a process whose
+    caches are full, so a plan cached by an earlier test would hide a mutant in the code that builds
+    plans (``_Walk``, ``_Phase``) from every later test. mutmut sets ``MUTANT_UNDER_TEST``.
+    """
+    if "MUTANT_UNDER_TEST" in os.environ:
+        from deepseek_openai import _pipeline
+
+        _pipeline.plan.cache_clear()
+
+
 def completion_body(
     content: str = "Hello", reasoning: str | None = "Thinking...", **extra: Any
 ) -> dict[str, Any]:
