@@ -60,6 +60,15 @@ def test_a_plain_request_passes_unchanged_and_is_not_mutated() -> None:
     assert prepared.body is not body
 
 
+def test_a_plain_responses_body_thinks_as_the_model_does_by_default() -> None:
+    # deepseek-api.md: thinking is on by default; a body and a client that say nothing leave it so.
+    known = prepare_request("responses", {"model": "deepseek-flash", "input": "hi"}, Policy())
+    assert known.body == {"model": "deepseek-flash", "input": "hi"}
+    assert known.thinking is True
+    unknown = prepare_request("responses", {"model": "deepseek-v9", "input": "hi"}, Policy())
+    assert unknown.thinking is None
+
+
 # ------------------------------------------------------------------------------------------
 # Translations
 

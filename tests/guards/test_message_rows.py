@@ -91,6 +91,17 @@ def test_another_unknown_role_is_refused_asking_for_one_of_the_four_roles(role: 
     assert "'system' for instructions" not in str(exc)
 
 
+@pytest.mark.parametrize("role", [["assistant"], {"role": "assistant"}, 1], ids=["list", "dict", "int"])
+def test_a_role_that_is_no_string_on_a_prefix_message_is_refused_as_an_unknown_role(role: Any) -> None:
+    # A list or dict cannot be looked up in a set of roles: the walk must not try (a TypeError
+    # would lose the message index and the fix).
+    prefix = {"role": role, "content": "def f(", "prefix": True}
+    exc = refused(chat(messages=[*USER, prefix]), beta=True, guard_mode="warn")
+    assert exc.rule == "messages.role"
+    assert exc.what == f"messages[1] has role {role!r}"
+    assert exc.fix == "use one of those roles"
+
+
 @pytest.mark.parametrize("role", ["system", "user", "assistant", "tool"])
 def test_each_of_the_four_roles_passes_the_role_row(role: str) -> None:
     message: dict[str, Any] = {"role": role, "content": "x"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -354,6 +355,14 @@ def test_an_image_url_that_is_not_https_or_data_says_what_it_is(url: str, kind: 
     error = _refused("chat", _chat(image_url(url)))
     assert error.rule == "messages.image_scheme"
     assert error.what == f"{_WHERE} has the image URL {url!r}, {kind}"
+
+
+def test_an_image_part_given_as_a_read_only_mapping_meets_the_image_rows_as_a_dict_does() -> None:
+    # The SDK's part types are TypedDicts, but any Mapping is a part: it must not skip the image rows.
+    part = MappingProxyType({"type": "image_url", "image_url": MappingProxyType({"url": "cat.png"})})
+    error = _refused("chat", _chat(part))
+    assert error.rule == "messages.image_scheme"
+    assert error.what == f"{_WHERE} has the image URL 'cat.png', not a URL (a local path?)"
 
 
 def test_the_vision_refusal_on_responses_cites_the_model_catalogue() -> None:
