@@ -52,11 +52,14 @@ def user_id_candidates(body: Mapping[str, Any], limits: Limits) -> list[tuple[st
 
 
 def apply_user_id(body: dict[str, Any], limits: Limits) -> None:
-    """Move the first valid OpenAI end-user field into ``user_id`` and remove OpenAI's fields."""
+    """Move the first valid OpenAI end-user field into ``user_id`` and remove OpenAI's fields.
+
+    A null ``user_id`` says nothing (DeepSeek takes it as no id), so the OpenAI field fills it.
+    """
     candidates = user_id_candidates(body, limits)
     for name in OPENAI_USER_FIELDS:
         body.pop(name, None)
-    if candidates and "user_id" not in body:
+    if candidates and body.get("user_id") is None:
         body["user_id"] = candidates[0][1]
 
 

@@ -69,6 +69,46 @@ def test_a_plain_responses_body_thinks_as_the_model_does_by_default() -> None:
     assert unknown.thinking is None
 
 
+@pytest.mark.parametrize("model", ["deepseek-flash", "deepseek-v9"])
+@pytest.mark.parametrize(
+    ("defaults", "effort", "thinking"),
+    [
+        ({"thinking": False}, "none", False),
+        ({"effort": "none"}, "none", False),
+        ({"effort": "max"}, "max", True),
+        ({"thinking": True, "effort": "low"}, "low", True),
+        # Thinking on needs nothing written: the server thinks by default (deepseek-api.md section 12).
+        ({"thinking": True}, None, True),
+    ],
+)
+def test_the_clients_defaults_on_a_silent_responses_body_become_reasoning_effort(
+    model: str, defaults: dict[str, Any], effort: str | None, thinking: bool
+) -> None:
+    prepared = prepare_request("responses", {"model": model, "input": "hi"}, Policy(**defaults))
+    assert prepared.body.get("reasoning") == (None if effort is None else {"effort": effort})
+    assert prepared.thinking is thinking  # what the client said, whether or not the model is known
+
+
+def test_a_retired_thinking_name_on_responses_keeps_thinking_over_the_clients_effort_none() -> None:
+    # As on chat: deepseek-reasoner meant thinking, and the name's meaning wins over a client default.
+    body = {"model": "deepseek-reasoner", "input": "hi"}
+    prepared = prepare_request("responses", body, Policy(effort="none"))
+    assert prepared.body["model"] == "deepseek-flash"
+    assert "reasoning" not in prepared.body
+    assert prepared.thinking is True
+    chat_twin = run(chat(model="deepseek-reasoner"), effort="none")
+    assert chat_twin.body["thinking"] == {"type": "enabled"}
+    assert "reasoning_effort" not in chat_twin.body
+
+
+def test_the_clients_effort_joins_the_callers_other_reasoning_fields_without_changing_them() -> None:
+    reasoning = {"summary": "auto"}
+    body = {"model": "deepseek-flash", "input": "hi", "reasoning": reasoning}
+    prepared = prepare_request("responses", body, Policy(effort="high", guard_mode="off"))
+    assert prepared.body["reasoning"] == {"summary": "auto", "effort": "high"}
+    assert reasoning == {"summary": "auto"}
+
+
 # ------------------------------------------------------------------------------------------
 # Translations
 

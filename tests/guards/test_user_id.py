@@ -82,3 +82,43 @@ def test_an_invalid_user_id_is_refused_naming_it_and_the_512_limit(
     assert f"user_id={shown}" in str(exc)
     assert "at most 512 characters" in str(exc)
     assert deepseek_emulator.request_count() == 0
+
+
+@pytest.mark.parametrize("field", ["user", "safety_identifier"])
+def test_openais_end_user_field_fills_a_null_user_id(
+    field: str, client: ds.DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    # A framework that always sends user_id (None when unset) must not lose the caller's end-user id.
+    client.chat.completions.create(
+        model="deepseek-flash",
+        messages=[{"role": "user", "content": "hi"}],
+        extra_body={"user_id": None, field: "end-user_1"},
+    )
+    sent = deepseek_emulator.requests[-1].json
+    assert sent["user_id"] == "end-user_1"
+    assert field not in sent
+
+
+def test_a_user_id_given_wins_over_openais_field_of_the_same_value(
+    client: ds.DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    client.chat.completions.create(
+        model="deepseek-flash",
+        messages=[{"role": "user", "content": "hi"}],
+        extra_body={"user_id": "u1", "user": "u1"},
+    )
+    sent = deepseek_emulator.requests[-1].json
+    assert sent["user_id"] == "u1"
+    assert "user" not in sent
+
+
+@pytest.mark.parametrize("field", ["user", "safety_identifier"])
+def test_a_null_openai_end_user_field_is_removed_and_gives_no_user_id(
+    field: str, client: ds.DeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    client.chat.completions.create(
+        model="deepseek-flash", messages=[{"role": "user", "content": "hi"}], extra_body={field: None}
+    )
+    sent = deepseek_emulator.requests[-1].json
+    assert field not in sent
+    assert "user_id" not in sent
