@@ -475,6 +475,66 @@ async def test_malformed_200_async(recorder: Recorder, aclient: AsyncDeepSeek) -
         await _achat(aclient)
 
 
+_NOT_JSON = "(ValueError: the body is not JSON)"
+"""How a malformed-response error says why: a text body where a JSON object was expected."""
+
+
+def test_a_text_200_names_why_it_cannot_be_read_on_create_and_on_a_raw_parse(
+    recorder: Recorder, http_client: httpx2.Client
+) -> None:
+    client = get_client(KEY, http_client=http_client, max_retries=0)
+    recorder.reply(200, content=b"<html>gateway</html>", headers={"content-type": "text/html"})
+    with pytest.raises(MalformedResponseError) as info:
+        _chat(client)
+    assert _NOT_JSON in str(info.value)
+    recorder.reply(200, content=b"<html>gateway</html>", headers={"content-type": "text/html"})
+    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
+    with pytest.raises(MalformedResponseError) as parsed:
+        raw.parse()
+    assert _NOT_JSON in str(parsed.value)
+    assert "HTTP 200" in str(parsed.value)
+
+
+def test_a_raw_parse_of_broken_json_names_the_decoder_error(
+    recorder: Recorder, http_client: httpx2.Client
+) -> None:
+    client = get_client(KEY, http_client=http_client, max_retries=0)
+    recorder.reply(200, content=b'{"choices": [', headers={"content-type": "application/json"})
+    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
+    with pytest.raises(MalformedResponseError) as info:
+        raw.parse()
+    assert "(JSONDecodeError: " in str(info.value)
+
+
+def test_a_raw_parse_to_another_type_is_given_that_type(
+    recorder: Recorder, http_client: httpx2.Client
+) -> None:
+    from .conftest import completion_body
+
+    client = get_client(KEY, http_client=http_client, max_retries=0)
+    recorder.reply(200, json=completion_body("Hi"), headers={"x-ds-trace-id": TRACE})
+    raw = client.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
+    text = raw.parse(to=str)
+    assert isinstance(text, str)
+    assert json.loads(text)["choices"][0]["message"]["content"] == "Hi"
+    completion = raw.parse()
+    assert completion.choices[0].message.content == "Hi"
+    assert completion._request_id == TRACE
+
+
+async def test_an_async_raw_parse_to_another_type_is_given_that_type(
+    recorder: Recorder, aclient: AsyncDeepSeek
+) -> None:
+    from .conftest import completion_body
+
+    recorder.reply(200, json=completion_body("Hi"), headers={"x-ds-trace-id": TRACE})
+    raw = await aclient.chat.completions.with_raw_response.create(model="deepseek-flash", messages=MESSAGES)
+    text = raw.parse(to=str)
+    assert isinstance(text, str)
+    completion = raw.parse()
+    assert completion._request_id == TRACE
+
+
 def test_keepalive_blank_lines_before_json_are_fine(recorder: Recorder, client: DeepSeek) -> None:
     from .conftest import completion_body
 
