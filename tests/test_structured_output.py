@@ -79,3 +79,44 @@ def test_stream_with_a_model_parses_the_final_message(
     assert isinstance(final.choices[0].message.parsed, Person)
     assert final.choices[0].finish_reason == "stop"
     _assert_sent_as_forced_strict_tool(deepseek_emulator)
+
+
+async def test_async_stream_with_a_model_parses_the_final_message(
+    async_deepseek_client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    with pytest.warns(DeepSeekCompatibilityWarning, match="json_schema"):
+        async with async_deepseek_client.chat.completions.stream(
+            model="deepseek-flash", messages=USER, response_format=Person
+        ) as stream:
+            final = await stream.get_final_completion()
+    assert isinstance(final.choices[0].message.parsed, Person)
+    assert final.choices[0].finish_reason == "stop"
+    assert not final.choices[0].message.tool_calls
+    _assert_sent_as_forced_strict_tool(deepseek_emulator)
+
+
+async def test_an_async_raw_stream_with_a_schema_streams_the_json_as_content(
+    async_deepseek_client: AsyncDeepSeek, deepseek_emulator: DeepSeekEmulator
+) -> None:
+    strict = {  # inside DeepSeek's strict subset (section 11), so the tool stays strict
+        "type": "object",
+        "properties": {"street": {"type": "string"}, "number": {"type": "integer"}},
+        "required": ["street", "number"],
+        "additionalProperties": False,
+    }
+    fmt: Any = {"type": "json_schema", "json_schema": {"name": "address", "schema": strict, "strict": True}}
+    with pytest.warns(DeepSeekCompatibilityWarning, match="json_schema"):
+        stream = await async_deepseek_client.chat.completions.create(
+            model="deepseek-flash",
+            messages=USER,
+            response_format=fmt,
+            stream=True,
+        )
+    text = ""
+    async for chunk in stream:
+        for choice in chunk.choices:
+            assert not choice.delta.tool_calls
+            text += choice.delta.content or ""
+    assert isinstance(Address.model_validate_json(text), Address)
+    with pytest.raises(StopAsyncIteration):  # a stream that ended stays ended
+        await stream.__anext__()
