@@ -185,7 +185,8 @@ def run_module(module: Module, *, fresh: bool, children: int, names: Sequence[st
         )
     seconds = time.monotonic() - started
     if before:
-        _restore_verdicts(folder, module, before, set(names))
+        # A failed run (its clean test run failed, say) tried nothing: every verdict comes back.
+        _restore_verdicts(folder, module, before, set() if code else set(names))
     if code:
         tail = log.read_text("utf-8", "replace")[-2000:]
         raise SystemExit(f"[{module.name}] mutmut exited {code}; the end of {log}:\n{tail}")
