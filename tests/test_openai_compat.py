@@ -67,3 +67,45 @@ def test_no_other_module_touches_openai_privates() -> None:
         if path.name != "_openai_compat.py" and pattern.search(path.read_text())
     ]
     assert offenders == []
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a request's body and files the way openai will send them
+
+
+def _options(**fields: Any) -> Any:
+    from openai._models import FinalRequestOptions
+
+    return FinalRequestOptions.construct(method="post", url="/chat/completions", **fields)
+
+
+def test_the_body_is_json_data_with_extra_body_merged_over_it_and_omit_deleting_a_key() -> None:
+    from types import MappingProxyType
+
+    from openai._types import omit
+
+    from deepseek_openai._openai_compat import merged_body
+
+    body = {"model": "m", "temperature": 1, "seed": 7}
+    plain = _options(json_data=body)
+    assert merged_body(plain) is plain.json_data  # nothing to merge: no copy
+    merged = merged_body(_options(json_data=body, extra_json={"temperature": 0.5, "seed": omit, "x": 1}))
+    assert merged == {"model": "m", "temperature": 0.5, "x": 1}
+    assert body == {"model": "m", "temperature": 1, "seed": 7}
+    read_only = _options(extra_json={"x": 1})
+    read_only.json_data = MappingProxyType({"model": "m"})  # set after construct, which makes a dict
+    assert merged_body(read_only) == {"model": "m", "x": 1}
+    assert merged_body(_options(json_data=[1, 2], extra_json={"x": 1})) is None  # not a JSON object
+    assert merged_body(_options(json_data=None)) is None
+
+
+def test_the_files_are_field_and_value_pairs_from_a_mapping_or_a_list() -> None:
+    from deepseek_openai._openai_compat import request_files
+
+    upload = ("a.jsonl", b"{}", "application/jsonl")
+    assert request_files(_options(files={"file": upload, "purpose": b"batch"})) == [
+        ("file", upload),
+        ("purpose", b"batch"),
+    ]
+    assert request_files(_options(files=[("file", upload)])) == [("file", upload)]
+    assert request_files(_options()) == []
