@@ -19,11 +19,12 @@ from deepseek_openai import DeepSeekCompatibilityWarning, RetiredModelWarning, _
 from deepseek_openai._catalogue import CHAT_API_PAGE
 from deepseek_openai._rules import (
     CHAT,
+    IGNORED,
     REJECTED,
     RULES,
+    TRANSLATED,
     Action,
     Finding,
-    Modes,
     Prepared,
     Rule,
     Scope,
@@ -32,8 +33,6 @@ from deepseek_openai.testing import DeepSeekEmulator
 from tests.guards._support import USER, chat, emulator_client, run
 
 MET: list[tuple[str, int]] = []
-DROPPED: Modes = Modes(Action.DROP, Action.DROP, Action.DROP)
-ADAPTED_LOUDLY: Modes = Modes(Action.TRANSLATE, Action.TRANSLATE, Action.TRANSLATE)
 
 
 def _recording(row: str) -> Any:
@@ -129,7 +128,7 @@ def test_a_drop_repair_is_handed_the_request_it_repairs(table: Any) -> None:
         body.pop("temperature")
         p.adjust("test.drop", f"temperature dropped for {p.model.id if p.model else None}")
 
-    table(_row("test.drop", check, action=DROPPED, keys=frozenset({"temperature"}), repair=repair))
+    table(_row("test.drop", check, action=IGNORED, keys=frozenset({"temperature"}), repair=repair))
     prepared = run(chat(temperature=0.5))
     assert "temperature" not in prepared.body
     assert ("test.drop", Action.DROP) in prepared.applied
@@ -150,7 +149,7 @@ def test_a_compatibility_notice_is_keyed_by_its_findings_key_else_by_its_paramet
         _row(
             "test.notice",
             check,
-            action=ADAPTED_LOUDLY,
+            action=TRANSLATED,
             keys=frozenset({"temperature"}),
             repair=lambda body, finding, p: None,
             notice=DeepSeekCompatibilityWarning,
