@@ -498,7 +498,7 @@ KEPT = " \N{DAGGER}"
 
 
 def kept_from_report(text: str, names: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """The summary row and the survivors section of each of ``names`` in an earlier report.
+    """The summary row and the survivors section (under its heading) of each of ``names`` in a report.
 
     ``mutation/work/`` is not committed, so a fresh checkout has the results of the modules it ran
     and no others: their rows are carried over (marked) rather than turned into "not run yet".
@@ -523,8 +523,8 @@ def kept_from_report(text: str, names: Sequence[str]) -> dict[str, tuple[str, st
         )
         section = ""
         if heading is not None:
-            start = lines.index(heading)
-            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+            start = lines.index(heading) + 1
+            end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
             section = "\n".join(lines[start:end]).rstrip()
         kept[name] = (" | ".join(cells), section)
     return kept
@@ -564,13 +564,11 @@ def _section(s: Score) -> list[str]:
     return out
 
 
-def write_report(
-    scores: Sequence[Score],
-    missing: Sequence[Module],
-    kept: Mapping[str, tuple[str, str]] | None = None,
-) -> str:
-    """The report; ``kept`` (see kept_from_report) stands in for modules not run on this machine."""
-    kept = kept or {}
+def write_report(results: Sequence[Score | Module], kept: Mapping[str, tuple[str, str]]) -> str:
+    """The report: a module's Score, or the Module itself when it has no results on this machine
+    (``kept``, see kept_from_report, then stands in), in the table's order."""
+    scores = [r for r in results if isinstance(r, Score)]
+    missing = [r for r in results if isinstance(r, Module)]
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     total_seconds = sum(s.seconds or 0 for s in scores)
     out = [
@@ -593,23 +591,16 @@ def write_report(
         "| module | file | mutants | killed | survived | equivalent | score | run time |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    rows: dict[str, str] = {}
-    sections: dict[str, list[str]] = {}
-    for s in scores:
-        rows[s.module.name] = _row(s)
-        if s.survivors:
-            sections[s.module.name] = _section(s)
-    for m in missing:
-        row, section = kept.get(m.name, (f"| {m.name} | `{m.file}` | not run yet | | | | | |", ""))
-        rows[m.name] = row
-        if section:
-            sections[m.name] = ["", f"## {m.name}{KEPT}: survivors", *section.splitlines()[1:]]
-    order = list(load_modules())  # the table's order, whichever modules ran here
-    names = sorted(rows, key=lambda n: order.index(n) if n in order else len(order))
-    out.extend(rows[name] for name in names)
-    for name in names:
-        out += sections.get(name, [])
-    return "\n".join(out) + "\n"
+    sections: list[str] = []
+    for r in results:
+        if isinstance(r, Score):
+            out.append(_row(r))
+            sections += _section(r) if r.survivors else []
+            continue
+        row, section = kept.get(r.name, (f"| {r.name} | `{r.file}` | not run yet | | | | | |", ""))
+        out.append(row)
+        sections += ["", f"## {r.name}{KEPT}: survivors", section] if section else []
+    return "\n".join(out + sections) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -642,17 +633,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if names or not args.survivors:
                 run_module(module, fresh=args.fresh, children=args.children, names=names)
             retest_fresh(module, children=args.children)
-    scores: list[Score] = []
-    missing: list[Module] = []
-    for module in modules.values():
-        score = collect(module, equivalent)
-        if score is None:
-            missing.append(module)
-        else:
-            scores.append(score)
+    results: list[Score | Module] = [collect(module, equivalent) or module for module in modules.values()]
+    scores = [r for r in results if isinstance(r, Score)]
     earlier = REPORT.read_text("utf-8") if REPORT.exists() else ""
-    carried = kept_from_report(earlier, [m.name for m in missing])
-    REPORT.write_text(write_report(scores, missing, carried), "utf-8")
+    carried = kept_from_report(earlier, [r.name for r in results if isinstance(r, Module)])
+    REPORT.write_text(write_report(results, carried), "utf-8")
     for s in scores:
         tried = s.total - s.unchecked - len(s.equivalent)
         note = " (incomplete)" if s.unchecked else ""
